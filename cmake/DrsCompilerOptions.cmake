@@ -1,0 +1,31 @@
+# Warnings, sanitizers and ccache for every dr-syncer target.
+find_program(CCACHE_PROGRAM ccache)
+if(CCACHE_PROGRAM)
+  set(CMAKE_CXX_COMPILER_LAUNCHER "${CCACHE_PROGRAM}")
+endif()
+
+# Strict warnings on our own code only; third-party headers come in as SYSTEM.
+add_library(drs_warnings INTERFACE)
+target_compile_options(drs_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wnon-virtual-dtor
+  -Wold-style-cast -Wcast-align -Woverloaded-virtual -Wnull-dereference -Wdouble-promotion
+  -Wformat=2 -Wimplicit-fallthrough -Wmisleading-indentation -Wduplicated-cond
+  -Wlogical-op -Wuseless-cast
+  # designated initializers that rely on default member initializers are idiomatic
+  -Wno-missing-field-initializers)
+if(DRS_WERROR)
+  target_compile_options(drs_warnings INTERFACE -Werror)
+endif()
+
+if(DRS_SANITIZE)
+  add_compile_options(-fsanitize=${DRS_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=${DRS_SANITIZE})
+endif()
+
+# drs_library(NAME SOURCES... DEPS ...): one static library per source folder.
+function(drs_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  target_include_directories(${name} PUBLIC "${PROJECT_SOURCE_DIR}/src")
+  target_link_libraries(${name} PUBLIC ${ARG_DEPS} PRIVATE drs_warnings)
+endfunction()
