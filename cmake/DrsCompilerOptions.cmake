@@ -29,3 +29,14 @@ function(drs_library name)
   target_include_directories(${name} PUBLIC "${PROJECT_SOURCE_DIR}/src")
   target_link_libraries(${name} PUBLIC ${ARG_DEPS} PRIVATE drs_warnings)
 endfunction()
+
+# drs_folder_library(NAME DEPS ...): the static library of the current source
+# folder, made of every .cc file in it except the *_test.cc ones (globbed so
+# that adding a file needs no CMake edit), plus its unit tests.
+function(drs_folder_library name)
+  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
+  file(GLOB sources CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/*.cc")
+  list(FILTER sources EXCLUDE REGEX "_test\\.cc$")
+  drs_library(${name} SOURCES ${sources} DEPS ${ARG_DEPS})
+  drs_unit_tests(${name})
+endfunction()
