@@ -54,15 +54,17 @@ component_wait() {
   done
 }
 
-# component_stop CLUSTER_DIR NAME: SIGTERM the group, SIGKILL after the grace.
+# component_stop CLUSTER_DIR NAME [SIGNAL]: SIGNAL (default TERM) to the
+# group, SIGKILL after the grace. `KILL` simulates a crash.
 component_stop() {
-  local cdir=$1 name=$2 pid
+  local cdir=$1 name=$2 signal=${3:-TERM} pid
   pid=$(component_pid "$cdir" "$name") || { rm -f "$cdir/$name.pid"; return 0; }
-  kill -TERM -- "-$pid" 2>/dev/null || true
+  kill "-$signal" -- "-$pid" 2>/dev/null || true
   local deadline=$((SECONDS + STOP_GRACE_SECONDS))
   while kill -0 -- "-$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
   if kill -0 -- "-$pid" 2>/dev/null; then
-    log "$(basename "$cdir")/$name ignored SIGTERM for ${STOP_GRACE_SECONDS}s; killing"
+    # kube-apiserver drains open watches before exiting; do not wait forever.
+    log "$(basename "$cdir")/$name still draining ${STOP_GRACE_SECONDS}s after SIGTERM; sending SIGKILL"
     kill -KILL -- "-$pid" 2>/dev/null || true
     while kill -0 -- "-$pid" 2>/dev/null; do sleep 0.1; done
   fi

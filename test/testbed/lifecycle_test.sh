@@ -65,15 +65,17 @@ check "audit log records testbed-admin creating the namespace" \
 check "audit log records jane's denied request" \
   jq -e -s 'any(.[]; .user.username=="jane" and .responseStatus.code==403)' "$audit"
 
-# Stop beta's API server: alpha keeps serving; start it again.
-tb stop beta apiserver
+# Stop beta's API server (a crash): alpha keeps serving; start it again.
+tb stop beta apiserver --kill
 check_not "beta does not answer with its API server stopped" tb kubectl beta --request-timeout=3s get ns
 check "alpha keeps serving" tb kubectl alpha get ns
 tb start beta apiserver
 check "beta answers again after restart" tb kubectl beta get ns
 
 # A busy port or a crashing component: a clear message and a non-zero exit.
+start=$SECONDS
 tb stop beta apiserver
+pass "graceful stop of beta's API server took $((SECONDS - start))s"
 port=$(sed -n 's/^APISERVER_PORT=//p' "$bed/clusters/beta/cluster.env")
 python3 -c "import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', $port)); s.listen(); time.sleep(600)" &
 blocker=$!
