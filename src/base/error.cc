@@ -56,4 +56,8 @@ Error FailedPreconditionError(std::string message) {
   return {ErrorCode::kFailedPrecondition, std::move(message)};
 }
 
+Error ResourceExhaustedError(std::string message) {
+  return {ErrorCode::kResourceExhausted, std::move(message)};
+}
+
 }  // namespace drs

@@ -94,5 +94,6 @@ Error UnavailableError(std::string message);
 Error CancelledError(std::string message);
 Error DeadlineExceededError(std::string message);
 Error FailedPreconditionError(std::string message);
+Error ResourceExhaustedError(std::string message);
 
 }  // namespace drs
