@@ -8,3 +8,7 @@ find_package(GTest REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(fmt REQUIRED)
 find_package(yaml-cpp REQUIRED)
+# cpp-httplib: Debian ships it compiled (libcpp-httplib.so) with TLS and
+# compression enabled; its pkg-config file carries the matching -D flags,
+# which every includer must share or the classes' layouts disagree.
+pkg_check_modules(CPP_HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
