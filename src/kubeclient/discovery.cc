@@ -13,8 +13,8 @@ constexpr std::string_view kAggregatedAccept =
     "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json";
 
 Result<json> GetJson(RestClient& client, const std::string& path, std::string accept,
-                     std::stop_token stop) {
-  RestRequest req{.path = path, .accept = std::move(accept)};
+                     std::stop_token stop, std::optional<int> max_retries = std::nullopt) {
+  RestRequest req{.path = path, .accept = std::move(accept), .max_retries = max_retries};
   DRS_ASSIGN_OR_RETURN(auto response, client.Send(req, std::move(stop)));
   auto doc = json::parse(response.body, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return InternalError("GET " + path + ": response is not JSON");
@@ -93,8 +93,8 @@ bool ApiResource::Has(std::string_view verb) const {
   return std::find(verbs.begin(), verbs.end(), verb) != verbs.end();
 }
 
-Discovery::Discovery(RestClient& client, Clock& clock, std::chrono::seconds ttl)
-    : client_(client), clock_(clock), ttl_(ttl) {}
+Discovery::Discovery(RestClient& client, Clock& clock, std::chrono::seconds ttl, bool aggregated)
+    : client_(client), clock_(clock), ttl_(ttl), aggregated_(aggregated) {}
 
 Result<json> Discovery::ServerVersion(std::stop_token stop) {
   return GetJson(client_, "/version", "application/json", std::move(stop));
@@ -120,7 +120,8 @@ Result<std::shared_ptr<const DiscoverySnapshot>> Discovery::Snapshot(std::stop_t
 Result<std::shared_ptr<const DiscoverySnapshot>> Discovery::Fetch(std::stop_token stop) {
   auto snapshot = std::make_shared<DiscoverySnapshot>();
   for (const char* root : {"/api", "/apis"}) {
-    auto doc = GetJson(client_, root, std::string(kAggregatedAccept), stop);
+    auto doc = GetJson(client_, root,
+                       aggregated_ ? std::string(kAggregatedAccept) : "application/json", stop);
     if (!doc.ok()) return std::move(doc).error().WithContext("discovering API resources");
     const std::string kind = Str(*doc, "kind");
     if (kind == "APIGroupDiscoveryList") {
@@ -149,7 +150,9 @@ Result<std::shared_ptr<const DiscoverySnapshot>> Discovery::Fetch(std::stop_toke
     }
     for (const auto& [group, version, preferred] : versions) {
       const std::string path = group.empty() ? "/api/" + version : "/apis/" + group + "/" + version;
-      auto list = GetJson(client_, path, "application/json", stop);
+      // No retries: a 503 here is an aggregated API whose backend is down,
+      // and waiting for it would only delay everything else.
+      auto list = GetJson(client_, path, "application/json", stop, /*max_retries=*/0);
       if (!list.ok()) {
         if (list.error().code() == ErrorCode::kCancelled) return std::move(list).error();
         // An aggregated API server that is down must not hide the rest.

@@ -54,8 +54,10 @@ class Discovery {
  public:
   static constexpr std::chrono::minutes kDefaultTtl{5};
 
-  // REQUIRES: `client` and `clock` outlive this object.
-  Discovery(RestClient& client, Clock& clock, std::chrono::seconds ttl = kDefaultTtl);
+  // REQUIRES: `client` and `clock` outlive this object. `aggregated` false
+  // forces the per-group-version endpoints (for servers older than 1.30).
+  Discovery(RestClient& client, Clock& clock, std::chrono::seconds ttl = kDefaultTtl,
+            bool aggregated = true);
 
   // GET /version: {"major", "minor", "gitVersion", ...}.
   Result<nlohmann::json> ServerVersion(std::stop_token stop = {});
@@ -81,6 +83,7 @@ class Discovery {
   RestClient& client_;
   Clock& clock_;
   const std::chrono::seconds ttl_;
+  const bool aggregated_;
   std::mutex mu_;
   std::shared_ptr<const DiscoverySnapshot> cached_;  // guarded by mu_
   Clock::TimePoint fetched_at_{};                    // guarded by mu_

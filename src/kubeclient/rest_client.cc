@@ -150,7 +150,7 @@ Result<HttpResponse> RestClient::Execute(const RestRequest& request, const DataC
     }
     const bool retryable =
         ServerDidNotAct(result) || (idempotent && TransientForIdempotent(result));
-    if (!retryable || attempt >= retry_.max_retries) {
+    if (!retryable || attempt >= request.max_retries.value_or(retry_.max_retries)) {
       if (!result.ok()) return std::move(result).error();
       return kube::ErrorFromHttp(result->status, result->body,
                                  result->Header("retry-after") ? *result->Header("retry-after")

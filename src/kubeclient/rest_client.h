@@ -43,6 +43,8 @@ struct RestRequest {
   std::chrono::milliseconds idle_timeout{0};  // streams only
   // GETs are idempotent; set for other verbs that are safe to repeat.
   bool idempotent = false;
+  // Overrides the client's RetryPolicy::max_retries for this request.
+  std::optional<int> max_retries;
 };
 
 // Receives one call per request attempt, for metrics. Thread-safe.

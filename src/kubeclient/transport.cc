@@ -63,14 +63,26 @@ UrlParts SplitUrl(const std::string& url) {
   return p;
 }
 
-Error TransferError(CURLcode code, const char* detail, const HttpRequest& request) {
+// `request_sent`: libcurl got as far as sending the request.
+Error TransferError(CURLcode code, const char* detail, const HttpRequest& request,
+                    bool request_sent) {
   std::string what = request.method + " " + request.url + ": " + curl_easy_strerror(code);
   if (detail != nullptr && *detail != '\0') what += " (" + std::string(detail) + ")";
   switch (code) {
     case CURLE_OPERATION_TIMEDOUT:
+      if (!request_sent) {
+        // The connect (or TLS handshake) timed out: a server that drops SYNs
+        // never saw the request, which is as safe to retry as a refusal.
+        return UnavailableError(std::move(what)).WithReason(std::string(kConnectFailedReason));
+      }
       return DeadlineExceededError(std::move(what));
-    case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CONNECT_ERROR:
+      // The handshake broke off (a reset, a proxy closing on us, a server
+      // restarting): transient, and the request was never sent. A server
+      // that cannot be trusted fails verification instead (below).
+      return UnavailableError("TLS handshake: " + what)
+          .WithReason(std::string(kConnectFailedReason));
+    case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_CIPHER:
     case CURLE_SSL_CACERT_BADFILE:
@@ -308,6 +320,10 @@ Result<HttpResponse> Transport::Perform(const HttpRequest& request, const DataCa
   long http_version = 0;
   curl_easy_getinfo(h, CURLINFO_HTTP_VERSION, &http_version);
   t.response.http_major_version = http_version == CURL_HTTP_VERSION_2_0 ? 2 : 1;
+  // libcurl stamps this (at least 1 us) just before it sends the request, on
+  // new and reused connections alike; 0 means the request never left.
+  curl_off_t pretransfer_us = 0;
+  curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &pretransfer_us);
   // Drop references to this call's buffers before the handle goes back to the pool.
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
   const std::string detail = error_buffer;
@@ -329,7 +345,7 @@ Result<HttpResponse> Transport::Perform(const HttpRequest& request, const DataCa
     return ResourceExhaustedError(request.method + " " + request.url +
                                   ": response body larger than the buffer limit");
   }
-  return TransferError(rc, detail.c_str(), request);
+  return TransferError(rc, detail.c_str(), request, pretransfer_us > 0);
 }
 
 }  // namespace drs::kubeclient
