@@ -49,6 +49,8 @@ std::string RunTestbed(const std::vector<std::string>& args) {
   return out;
 }
 
+std::string SourceDir() { return DRS_SOURCE_DIR; }
+
 void CreateNamespace(ClusterClients& clients, const std::string& name) {
   auto created = clients.dynamic->Create(
       kNamespaces, "", {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", name}}}});

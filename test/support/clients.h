@@ -30,6 +30,9 @@ ClusterClients ClientsFor(const std::string& kubeconfig, double qps = 1000, int 
 // (trailing newline trimmed). Fails the test when it exits non-zero.
 std::string RunTestbed(const std::vector<std::string>& args);
 
+// The repository's root (for deploy/ manifests).
+std::string SourceDir();
+
 // A Namespace object named `name`, created in the cluster behind `clients`.
 void CreateNamespace(ClusterClients& clients, const std::string& name);
 
