@@ -66,7 +66,7 @@ TEST_P(DiscoveryFaultsTest, AnUnavailableAggregatedApiDoesNotHideTheRest) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, DiscoveryFaultsTest, ::testing::Values(true, false),
-                         [](const auto& info) { return info.param ? "Aggregated" : "Legacy"; });
+                         [](const auto& p) { return p.param ? "Aggregated" : "Legacy"; });
 
 }  // namespace
 }  // namespace drs::testing
