@@ -1,0 +1,301 @@
+#include "sync/namespace_sync.h"
+
+#include <algorithm>
+#include <set>
+
+#include "base/logging.h"
+#include "kube/object.h"
+#include "sync/desired_hash.h"
+#include "sync/drift.h"
+#include "sync/keys.h"
+#include "sync/quantity.h"
+#include "sync/sync_order.h"
+
+namespace drs::sync {
+namespace {
+
+using kubeclient::ApiResource;
+using nlohmann::json;
+
+const kube::GroupVersionResource kNamespacesGvr{"", "v1", "namespaces"};
+
+struct TypePlan {
+  ApiResource source;
+  kube::GroupVersionResource destination;
+};
+
+// The resource types of this sync, in apply order, with their destination
+// resource; types that cannot be synced are reported, not fatal.
+Result<std::vector<TypePlan>> ResolveTypes(ClusterHandles source, ClusterHandles destination,
+                                           const NamespaceSyncSpec& spec, SyncReport& report,
+                                           std::stop_token stop) {
+  std::set<kube::GroupResource> excluded;
+  for (const auto& name : spec.exclude_resource_types) {
+    auto r = source.discovery.Resolve(name, stop);
+    if (r.ok()) excluded.insert({r->group, r->resource});
+  }
+  std::map<kube::GroupResource, ApiResource> chosen;
+  for (const auto& name : spec.resource_types) {
+    if (name == "*") {
+      DRS_ASSIGN_OR_RETURN(auto all, source.discovery.PreferredResources(stop));
+      for (auto& r : all) {
+        const kube::GroupResource gr{r.group, r.resource};
+        if (!r.namespaced || !r.Has("list") || !r.Has("create") || IsSystemResourceType(gr))
+          continue;
+        chosen.emplace(gr, std::move(r));
+      }
+      continue;
+    }
+    auto r = source.discovery.Resolve(name, stop);
+    if (!r.ok()) {
+      if (r.error().code() != ErrorCode::kNotFound) return std::move(r).error();
+      report.Fail("resourceTypes", name, "the source cluster does not serve a type named " + name);
+      continue;
+    }
+    if (!r->namespaced) {
+      report.Fail("resourceTypes", name,
+                  name + " is cluster-scoped; only namespaced types are synced");
+      continue;
+    }
+    chosen.emplace(kube::GroupResource{r->group, r->resource}, std::move(r).value());
+  }
+  std::vector<kube::GroupResource> order;
+  for (const auto& [gr, _] : chosen) {
+    if (!excluded.count(gr)) order.push_back(gr);
+  }
+  SortForApply(order);
+  std::vector<TypePlan> plans;
+  for (const auto& gr : order) {
+    const ApiResource& src = chosen.at(gr);
+    auto dst = destination.discovery.ForKind(src.gvk(), stop);
+    if (!dst.ok()) {
+      if (dst.error().code() != ErrorCode::kNotFound) return std::move(dst).error();
+      report.Fail(src.kind, "",
+                  "the destination cluster does not serve " + src.gvk().ToString() +
+                      " (install its CRD there, or enable syncCRDs)");
+      continue;
+    }
+    plans.push_back({src, dst->gvr()});
+  }
+  return plans;
+}
+
+// PVCs only ever grow: keep the DR copy's request when it is larger.
+void KeepLargerStorageRequest(json& desired, const json& live) {
+  const json* want = nullptr;
+  const json* have = nullptr;
+  if (auto s = desired.find("spec"); s != desired.end()) {
+    auto r = s->find("resources");
+    if (r != s->end() && r->contains("requests")) want = &(*r)["requests"];
+  }
+  if (auto s = live.find("spec"); s != live.end()) {
+    auto r = s->find("resources");
+    if (r != s->end() && r->contains("requests")) have = &(*r)["requests"];
+  }
+  if (want == nullptr || have == nullptr || !want->contains("storage") ||
+      !have->contains("storage")) {
+    return;
+  }
+  const auto w = ParseQuantity((*want)["storage"].get<std::string>());
+  const auto h = ParseQuantity((*have)["storage"].get<std::string>());
+  if (w && h && *h > *w) desired["spec"]["resources"]["requests"]["storage"] = (*have)["storage"];
+}
+
+std::string Name(const json& obj) { return kube::Name(obj); }
+
+}  // namespace
+
+bool IsImmutableFieldError(const Error& error) {
+  if (error.code() != ErrorCode::kInvalid) return false;
+  const std::string text = error.ToString();
+  return text.find("immutable") != std::string::npos ||
+         text.find("may not change") != std::string::npos ||
+         text.find("Forbidden: updates to") != std::string::npos;
+}
+
+namespace {
+
+// Step 2: the destination namespace.
+Status EnsureNamespace(ClusterHandles source, ClusterHandles destination,
+                       const NamespaceSyncSpec& spec, SyncReport& report, std::stop_token stop) {
+  const auto& t = spec.transform;
+  auto existing = destination.client.Get(kNamespacesGvr, "", t.destination_namespace, stop);
+  if (existing.ok()) {
+    if (!IsOurs(*existing)) return OkStatus();  // someone else's: use it, never modify it
+    const auto labels = kube::Labels(*existing);
+    auto owner = labels.find(std::string(kReplicationLabel));
+    if (owner != labels.end() && owner->second != ReplicationLabelValue(t.replication)) {
+      return FailedPreconditionError("destination namespace " + t.destination_namespace +
+                                     " is already the target of Replication " + owner->second)
+          .WithReason("NamespaceConflict");
+    }
+  } else if (existing.error().code() != ErrorCode::kNotFound) {
+    return std::move(existing).error();
+  }
+  // The source namespace's labels and annotations are carried when we may
+  // read it; a source identity without that right still gets a DR namespace.
+  json source_ns = {
+      {"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", t.source_namespace}}}};
+  if (auto got = source.client.Get(kNamespacesGvr, "", t.source_namespace, stop); got.ok()) {
+    source_ns = std::move(got).value();
+  }
+  DRS_ASSIGN_OR_RETURN(auto desired, DestinationNamespace(source_ns, t));
+  if (existing.ok() && AppliedHash(*existing) == desired.hash &&
+      !HasDrifted(desired.object, *existing)) {
+    return OkStatus();
+  }
+  auto applied = destination.client.Apply(
+      kNamespacesGvr, "", desired.object,
+      {.field_manager = std::string(kFieldManager), .force = true}, "", stop);
+  if (!applied.ok()) return std::move(applied).error();
+  ++report.writes;
+  return OkStatus();
+}
+
+}  // namespace
+
+Result<SyncReport> SyncNamespace(ClusterHandles source, ClusterHandles destination,
+                                 const NamespaceSyncSpec& spec, std::stop_token stop) {
+  SyncReport report;
+  const auto& t = spec.transform;
+  DRS_RETURN_IF_ERROR(EnsureNamespace(source, destination, spec, report, stop));
+  DRS_ASSIGN_OR_RETURN(auto plans, ResolveTypes(source, destination, spec, report, stop));
+  const kubeclient::PatchOptions apply{.field_manager = std::string(kFieldManager), .force = true};
+  const std::string ours = ReplicationLabelValue(t.replication);
+
+  struct PruneCandidate {
+    kube::GroupVersionResource gvr;
+    std::string kind, name, uid;
+  };
+  std::vector<PruneCandidate> prune;
+  std::int64_t our_copies = 0;
+
+  for (const auto& plan : plans) {
+    if (stop.stop_requested()) return CancelledError("sync stopped");
+    const auto& kind = plan.source.kind;
+    auto src = source.client.ListAll(plan.source.gvr(), t.source_namespace, {}, stop);
+    if (!src.ok()) {
+      if (src.error().code() == ErrorCode::kPermissionDenied) {
+        report.Fail(kind, "", "cannot list in the source: " + src.error().message());
+        continue;
+      }
+      return std::move(src).error().WithContext("listing the source");
+    }
+    auto dst = destination.client.ListAll(plan.destination, t.destination_namespace, {}, stop);
+    if (!dst.ok()) return std::move(dst).error().WithContext("listing the destination");
+    // List items carry no kind/apiVersion on the wire; the desired form does,
+    // so fill them in before comparing.
+    std::map<std::string, json> live;
+    for (auto& item : dst->items) {
+      if (!item.contains("kind")) item["kind"] = kind;
+      if (!item.contains("apiVersion")) item["apiVersion"] = plan.destination.group_version().ToString();
+      live.emplace(Name(item), std::move(item));
+    }
+
+    std::set<std::string> desired_names;
+    const std::string resource = plan.source.resource;
+    for (auto& item : src->items) {
+      ++report.total;
+      if (!item.contains("kind")) item["kind"] = kind;
+      if (!item.contains("apiVersion"))
+        item["apiVersion"] = plan.source.gvk().group_version().ToString();
+      const std::string name = Name(item);
+      if (auto why = SkipReason(item, spec.selection, resource)) {
+        report.Count(Outcome::kSkipped);
+        continue;
+      }
+      auto desired = Transform(item, t);
+      if (!desired.ok()) {
+        report.Fail(kind, name, desired.error().message());
+        continue;
+      }
+      desired_names.insert(name);
+      if (desired->original_replicas)
+        report.scales.push_back({kind, name, *desired->original_replicas});
+      auto it = live.find(name);
+      if (it != live.end() && !IsOurs(it->second)) {
+        report.Fail(kind, name,
+                    "an object of that name exists in " + t.destination_namespace +
+                        " and was not created by dr-syncer; it is left alone");
+        continue;
+      }
+      if (it != live.end() && resource == "persistentvolumeclaims") {
+        KeepLargerStorageRequest(desired->object, it->second);
+        desired->object["metadata"]["annotations"].erase(std::string(kDesiredHashAnnotation));
+        desired->hash = DesiredHash(desired->object);
+        desired->object["metadata"]["annotations"][std::string(kDesiredHashAnnotation)] =
+            desired->hash;
+      }
+      if (it != live.end() && AppliedHash(it->second) == desired->hash &&
+          !HasDrifted(desired->object, it->second)) {
+        report.Count(Outcome::kUnchanged);
+        continue;
+      }
+      auto applied = destination.client.Apply(plan.destination, t.destination_namespace,
+                                              desired->object, apply, "", stop);
+      ++report.writes;
+      if (!applied.ok() && IsImmutableFieldError(applied.error()) && it != live.end()) {
+        const auto override_it = spec.immutable_overrides.find(resource);
+        const bool recreate = override_it != spec.immutable_overrides.end()
+                                  ? override_it->second
+                                  : spec.recreate_on_immutable;
+        if (!recreate) {
+          report.Fail(kind, name,
+                      "an immutable field changed in the source: " + applied.error().message() +
+                          " (set immutableResourceConfig to Recreate to replace the copy)");
+          continue;
+        }
+        auto deleted = destination.client.Delete(
+            plan.destination, t.destination_namespace, name,
+            {.propagation_policy = "Background", .precondition_uid = kube::Uid(it->second)}, stop);
+        ++report.writes;
+        if (!deleted.ok() && deleted.error().code() != ErrorCode::kNotFound) {
+          report.Fail(kind, name, "recreating: " + deleted.error().message());
+          continue;
+        }
+        applied = destination.client.Apply(plan.destination, t.destination_namespace,
+                                           desired->object, apply, "", stop);
+        ++report.writes;
+      }
+      if (!applied.ok()) {
+        if (applied.error().code() == ErrorCode::kCancelled) return std::move(applied).error();
+        report.Fail(kind, name, applied.error().message());
+        continue;
+      }
+      report.Count(it == live.end() ? Outcome::kCreated : Outcome::kUpdated);
+    }
+    for (const auto& [name, obj] : live) {
+      if (!IsOurs(obj) || kube::Labels(obj)[std::string(kReplicationLabel)] != ours) continue;
+      ++our_copies;
+      if (!desired_names.count(name))
+        prune.push_back({plan.destination, kind, name, kube::Uid(obj)});
+    }
+  }
+
+  if (spec.prune && !prune.empty()) {
+    const std::int64_t percent =
+        our_copies == 0 ? 100 : static_cast<std::int64_t>(prune.size()) * 100 / our_copies;
+    if (percent > spec.max_delete_percent) {
+      report.prune_blocked = "pruning would delete " + std::to_string(prune.size()) + " of " +
+                             std::to_string(our_copies) + " DR copies (" + std::to_string(percent) +
+                             "% > maxDeletePercent " + std::to_string(spec.max_delete_percent) +
+                             "%); nothing was deleted";
+    } else {
+      // Reverse apply order: what acts goes first, what is referenced last.
+      for (auto it = prune.rbegin(); it != prune.rend(); ++it) {
+        auto r = destination.client.Delete(
+            it->gvr, t.destination_namespace, it->name,
+            {.propagation_policy = "Background", .precondition_uid = it->uid}, stop);
+        ++report.writes;
+        if (r.ok() || r.error().code() == ErrorCode::kNotFound) {
+          report.Count(Outcome::kDeleted);
+        } else {
+          report.Fail(it->kind, it->name, "pruning: " + r.error().message());
+        }
+      }
+    }
+  }
+  return report;
+}
+
+}  // namespace drs::sync

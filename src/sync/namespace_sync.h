@@ -1,0 +1,64 @@
+#pragma once
+// SyncNamespace: one sync of a source namespace into a destination
+// namespace — the I/O engine of object sync (DESIGN.md §4).
+//   1. Resolve the resource types ("*" = every namespaced type the source
+//      serves that can be listed and created, minus system types; names
+//      through discovery) and check the destination serves each.
+//   2. Make sure the destination namespace exists (ours: kept in step;
+//      someone else's: used but never modified; another Replication's:
+//      refused as a conflict).
+//   3. Per type, in SortForApply order: one LIST of the source, one LIST of
+//      the destination; transform each selected source object; apply with
+//      server-side apply (field manager "dr-syncer") only when the DR copy
+//      lacks the desired hash or has drifted; Recreate or report an
+//      immutable-field rejection per the options; never touch an object
+//      without our managed-by label.
+//   4. Prune our copies whose source is gone or now ignored — unless that
+//      would delete more than max_delete_percent of our copies, in which
+//      case nothing is deleted and the report says why.
+// A failing object never stops the others: it lands in the report. Only
+// failures that make the whole sync meaningless (the source or destination
+// unreachable, the namespace conflict) are errors.
+//
+// Thread-safety: reentrant; the clients are thread-safe.
+
+#include <map>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "kubeclient/discovery.h"
+#include "kubeclient/dynamic_client.h"
+#include "sync/selection.h"
+#include "sync/sync_report.h"
+#include "sync/transform.h"
+
+namespace drs::sync {
+
+inline constexpr std::string_view kFieldManager = "dr-syncer";
+
+struct ClusterHandles {
+  kubeclient::DynamicClient& client;
+  kubeclient::Discovery& discovery;
+};
+
+struct NamespaceSyncSpec {
+  std::vector<std::string> resource_types = {"*"};
+  std::vector<std::string> exclude_resource_types;
+  SelectionOptions selection;
+  TransformOptions transform;  // carries both namespaces and the Replication
+  bool prune = false;
+  int max_delete_percent = 50;
+  bool recreate_on_immutable = false;
+  // Per resource ("deployments", "services.v1"...): true = Recreate.
+  std::map<std::string, bool> immutable_overrides;
+};
+
+Result<SyncReport> SyncNamespace(ClusterHandles source, ClusterHandles destination,
+                                 const NamespaceSyncSpec& spec, std::stop_token stop = {});
+
+// True when an API error is the rejection of a change to an immutable field.
+bool IsImmutableFieldError(const Error& error);
+
+}  // namespace drs::sync
