@@ -15,6 +15,7 @@
 #include "cmd/signals.h"
 #include "controller/remotecluster/cluster_connection.h"
 #include "controller/remotecluster/reconciler.h"
+#include "controller/replication/reconciler.h"
 #include "kube/object.h"
 #include "kubeclient/in_cluster.h"
 #include "kubeclient/kubeconfig.h"
@@ -46,8 +47,8 @@ Result<kubeclient::RestConfig> LocalConfig(const DrSyncerOptions& o) {
   return kubeclient::LoadKubeconfigFile(path, o.context);
 }
 
-// Enqueue on spec changes and deletion, not on our own status writes: the
-// reconciler paces its probes itself.
+// Enqueue on spec, annotation (sync-now) and finalizer changes and on
+// deletion, not on our own status writes: reconcilers pace themselves.
 runtime::EventHandlers SpecChangeHandlers(runtime::Controller& controller) {
   auto all = controller.EnqueueHandlers();
   return {.on_add = all.on_add,
@@ -56,6 +57,7 @@ runtime::EventHandlers SpecChangeHandlers(runtime::Controller& controller) {
                                         const runtime::ObjectPtr& new_obj) {
                 if (kube::Generation(*old_obj) != kube::Generation(*new_obj) ||
                     kube::IsBeingDeleted(*new_obj) != kube::IsBeingDeleted(*old_obj) ||
+                    kube::Annotations(*old_obj) != kube::Annotations(*new_obj) ||
                     (*old_obj)["metadata"].value("finalizers", nlohmann::json()) !=
                         (*new_obj)["metadata"].value("finalizers", nlohmann::json()) ||
                     old_obj == new_obj /* periodic resync */) {
@@ -123,6 +125,34 @@ int Run(const DrSyncerOptions& o, std::stop_token stop) {
   manager.AddInformer(&remote_clusters);
   manager.AddRunnable("remotecluster-controller",
                       [&](std::stop_token st) { rc_controller.Run(st); }, true);
+
+  kubeclient::Discovery local_discovery(**rest, clock);
+  runtime::Informer replications(local, clock,
+                                 {.gvr = controller::kReplications, .ns = o.watch_namespace},
+                                 std::chrono::minutes(10));
+  controller::ReplicationReconciler repl_reconciler({local, local_discovery}, replications.store(),
+                                                    remote_clusters.store(), connections, events,
+                                                    clock, &manager.registry());
+  runtime::Controller repl_controller(repl_reconciler, clock,
+                                      {.name = "replication",
+                                       .workers = static_cast<int>(o.replication_workers),
+                                       .queue_metrics = &queue_metrics,
+                                       .registry = &manager.registry()});
+  replications.AddEventHandlers(SpecChangeHandlers(repl_controller));
+  // A RemoteCluster that turns Ready (a status write) unblocks the
+  // Replications of its namespace at once instead of at their next retry.
+  remote_clusters.AddEventHandlers(
+      {.on_update = [&](const runtime::ObjectPtr& old_obj, const runtime::ObjectPtr& new_obj) {
+        if ((*old_obj).value("status", nlohmann::json()) == (*new_obj).value("status", nlohmann::json())) {
+          return;
+        }
+        for (const auto& key : replications.store().ListKeys()) {
+          if (key.starts_with(kube::Namespace(*new_obj) + "/")) repl_controller.Enqueue(key);
+        }
+      }});
+  manager.AddInformer(&replications);
+  manager.AddRunnable("replication-controller",
+                      [&](std::stop_token st) { repl_controller.Run(st); }, true);
 
   log->info(Fields("starting", {{"version", kVersion},
                                 {"namespace", o.watch_namespace.empty() ? "*" : o.watch_namespace},

@@ -27,6 +27,7 @@ void RegisterFlags(FlagSet& f, DrSyncerOptions& o) {
   f.String("log-format", &o.log_format, "text or json");
   f.Int("remotecluster-workers", &o.remotecluster_workers,
         "RemoteClusters reconciled in parallel");
+  f.Int("replication-workers", &o.replication_workers, "Replications synced in parallel");
   f.Double("kube-api-qps", &o.kube_api_qps, "client QPS towards the local API server");
   f.Int("kube-api-burst", &o.kube_api_burst, "client burst towards the local API server");
   f.Duration("shutdown-timeout", &o.shutdown_timeout,

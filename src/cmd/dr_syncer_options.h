@@ -24,6 +24,7 @@ struct DrSyncerOptions {
   std::string log_level = "info";
   std::string log_format = "text";
   std::int64_t remotecluster_workers = 2;
+  std::int64_t replication_workers = 4;
   double kube_api_qps = 50;
   std::int64_t kube_api_burst = 100;
   std::chrono::milliseconds shutdown_timeout{10'000};

@@ -46,21 +46,11 @@ ProbeResult Probe(const ClusterConnection& connection, std::stop_token stop,
   auto doc = nlohmann::json::parse(version->body, nullptr, false);
   if (doc.is_object()) result.server_version = doc.value("gitVersion", "");
 
-  const nlohmann::json review = {{"apiVersion", "authentication.k8s.io/v1"},
-                                 {"kind", "SelfSubjectReview"}};
-  auto who = connection.rest().Send({.verb = "POST",
-                                     .path = "/apis/authentication.k8s.io/v1/selfsubjectreviews",
-                                     .body = review.dump(),
-                                     .timeout = timeout,
-                                     .max_retries = 0},
-                                    stop);
-  if (!who.ok()) return fail(who.error());
-  auto answer = nlohmann::json::parse(who->body, nullptr, false);
-  if (answer.is_object()) {
-    result.username =
-        answer.value("status", nlohmann::json::object()).value("userInfo", nlohmann::json::object())
-            .value("username", "");
-  }
+  // Discovery is open only to authenticated identities: a 401 here means the
+  // credentials were refused. A plain GET keeps the probe free of writes
+  // (a SelfSubjectReview would be a create in the source cluster's audit log).
+  auto api = connection.rest().Send({.path = "/api", .timeout = timeout, .max_retries = 0}, stop);
+  if (!api.ok()) return fail(api.error());
   result.reachable = true;
   return result;
 }

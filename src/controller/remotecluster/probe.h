@@ -1,9 +1,10 @@
 #pragma once
 // Probe: is a RemoteCluster's API server reachable with its credentials?
-// Two requests, no retries (the next probe is the retry): GET /version for
-// the server version, then a SelfSubjectReview, which every authenticated
-// identity may create, to prove the credentials are accepted (/version is
-// open to anonymous callers, so it proves nothing about them).
+// Two GETs, no retries (the next probe is the retry): /version for the
+// server version, then /api, which only authenticated identities may read,
+// to prove the credentials are accepted (/version is open to anonymous
+// callers, so it proves nothing about them). Reads only: probing a source
+// cluster never shows up as a write in its audit log.
 //
 // Thread-safety: pure function of its inputs plus the network.
 
@@ -18,7 +19,7 @@ namespace drs::controller {
 struct ProbeResult {
   bool reachable = false;
   std::string server_version;  // gitVersion, e.g. "v1.36.3"
-  std::string username;        // who the cluster says we are
+  std::string username;        // who the cluster says we are, when known
   // When !reachable: a CamelCase reason (ConnectionFailed, TLSError,
   // Unauthorized, Forbidden, Timeout, ProbeFailed) and a message that tells
   // a user what to fix. Never contains credentials.

@@ -1,0 +1,303 @@
+#include "controller/replication/reconciler.h"
+
+#include "api/cron.h"
+
+#include "base/logging.h"
+#include "controller/replication/sync_decision.h"
+#include "kube/object.h"
+
+namespace drs::controller {
+namespace {
+
+const kube::GroupVersionResource kNamespaces{"", "v1", "namespaces"};
+
+double Seconds(Clock::Duration d) { return std::chrono::duration<double>(d).count(); }
+
+}  // namespace
+
+sync::NamespaceSyncSpec BuildSyncSpec(const api::Replication& r, const std::string& source_ns,
+                                      const std::string& destination_ns,
+                                      const std::vector<std::string>& resource_types) {
+  const auto& s = r.spec;
+  sync::NamespaceSyncSpec spec;
+  spec.resource_types = resource_types.empty() ? std::vector<std::string>{"*"} : resource_types;
+  spec.resource_types.insert(spec.resource_types.end(), s.namespace_scoped_resources.begin(),
+                             s.namespace_scoped_resources.end());
+  spec.exclude_resource_types = s.exclude_resource_types;
+  spec.selection.label_selector = s.label_selector;
+  for (const auto& e : s.exclude) spec.selection.exclude.push_back({e.kind, e.name_pattern});
+  auto& t = spec.transform;
+  t.source_namespace = source_ns;
+  t.destination_namespace = destination_ns;
+  t.replication = r.metadata.ns + "/" + r.metadata.name;
+  t.source_cluster = s.source_cluster;
+  t.scale_to_zero = s.scale_to_zero;
+  t.preserve_node_ports = s.service_config.preserve_node_ports;
+  t.preserve_load_balancer_ip = s.service_config.preserve_load_balancer_ip;
+  t.preserve_ingress_annotations = s.ingress_config.preserve_annotations;
+  t.preserve_ingress_tls = s.ingress_config.preserve_tls;
+  for (const auto& m : s.pvc_config.storage_class_mappings) t.storage_class_mappings.emplace_back(m.from, m.to);
+  for (const auto& m : s.pvc_config.access_mode_mappings) t.access_mode_mappings.emplace_back(m.from, m.to);
+  t.preserve_volume_attributes = s.pvc_config.preserve_volume_attributes;
+  t.sync_persistent_volumes = s.pvc_config.sync_persistent_volumes;
+  t.preserve_namespace_labels = s.namespace_config.preserve_labels;
+  t.preserve_namespace_annotations = s.namespace_config.preserve_annotations;
+  spec.prune = s.prune.enabled;
+  spec.max_delete_percent = s.prune.max_delete_percent;
+  spec.recreate_on_immutable =
+      s.immutable_resource_config.default_handling == api::ImmutableHandling::kRecreate;
+  for (const auto& [resource, handling] : s.immutable_resource_config.resource_overrides) {
+    spec.immutable_overrides[resource] = handling == api::ImmutableHandling::kRecreate;
+  }
+  return spec;
+}
+
+ReplicationReconciler::ReplicationReconciler(LocalCluster local, const runtime::Store& replications,
+                                             const runtime::Store& remote_clusters,
+                                             ClusterConnections& connections,
+                                             runtime::EventRecorder& events, Clock& clock,
+                                             runtime::Registry* registry)
+    : local_(local),
+      replications_(replications),
+      remote_clusters_(remote_clusters),
+      connections_(connections),
+      events_(events),
+      clock_(clock) {
+  if (registry != nullptr) {
+    sync_seconds_ = &registry->AddHistogram("drs_replication_sync_duration_seconds",
+                                            "Duration of one sync of a Replication.",
+                                            {"replication"});
+    objects_ = &registry->AddCounter("drs_replication_objects_total",
+                                     "Objects handled by syncs, by outcome.",
+                                     {"replication", "outcome"});
+    last_success_ = &registry->AddGauge(
+        "drs_replication_last_success_timestamp_seconds",
+        "Unix time of the last sync with every object in step: now minus this is the RPO.",
+        {"replication"});
+  }
+}
+
+void ReplicationReconciler::MarkSourceChanged(const std::string& key) {
+  std::lock_guard lock(mu_);
+  source_changed_.insert(key);
+}
+
+Result<ReplicationReconciler::Handles> ReplicationReconciler::Resolve(const std::string& ns,
+                                                                      const std::string& cluster) {
+  Handles h;
+  if (cluster.empty()) {
+    h.client = &local_.client;
+    h.discovery = &local_.discovery;
+    return h;
+  }
+  const std::string key = ns + "/" + cluster;
+  auto object = remote_clusters_.Get(key);
+  if (!object) {
+    return FailedPreconditionError("RemoteCluster " + key + " does not exist").WithReason("RemoteClusterNotFound");
+  }
+  auto rc = api::RemoteClusterFromJson(*object);
+  if (!rc.ok()) return std::move(rc).error();
+  if (!api::IsConditionTrue(rc->status.conditions, api::kConditionReady)) {
+    const auto* ready = api::FindCondition(rc->status.conditions, api::kConditionReady);
+    return FailedPreconditionError("RemoteCluster " + key + " is not Ready" +
+                                   (ready ? ": " + ready->message : std::string()))
+        .WithReason("RemoteClusterNotReady");
+  }
+  h.keep_alive = connections_.Get(key);
+  if (!h.keep_alive) {
+    return FailedPreconditionError("RemoteCluster " + key + " has no connection yet")
+        .WithReason("RemoteClusterNotReady");
+  }
+  h.client = &h.keep_alive->dynamic();
+  h.discovery = &h.keep_alive->discovery();
+  h.remote = std::move(rc).value();
+  h.spec = &h.remote->spec;
+  return h;
+}
+
+SyncAttempt ReplicationReconciler::RunSync(const api::Replication& r, Handles& source,
+                                           Handles& destination, std::stop_token stop) {
+  SyncAttempt a;
+  a.started = clock_.WallNow();
+  const auto types = api::EffectiveResourceTypes(r.spec, source.spec, destination.spec);
+  std::vector<std::pair<std::string, std::string>> pairs;  // source ns -> destination ns
+  if (r.spec.namespace_selector) {
+    auto listed = source.client->ListAll(kNamespaces, "",
+                                         {.label_selector = r.spec.namespace_selector->ToString()}, stop);
+    if (!listed.ok()) {
+      a.error = std::move(listed).error().WithContext("listing source namespaces");
+      a.failed_side = "source";
+      a.finished = clock_.WallNow();
+      return a;
+    }
+    for (const auto& ns : listed->items) {
+      auto dest = api::DestinationNamespaceFor(r.spec, kube::Name(ns));
+      if (dest.ok()) pairs.emplace_back(kube::Name(ns), *dest);
+    }
+  } else {
+    pairs.emplace_back(r.spec.source_namespace, r.spec.destination_namespace);
+  }
+  sync::SyncReport total;
+  for (const auto& [from, to] : pairs) {
+    auto spec = BuildSyncSpec(r, from, to, types);
+    auto report = sync::SyncNamespace({*source.client, *source.discovery},
+                                      {*destination.client, *destination.discovery}, spec, stop);
+    if (!report.ok()) {
+      const std::string text = report.error().ToString();
+      a.failed_side = text.find("listing the source") != std::string::npos ? "source"
+                      : text.find("listing the destination") != std::string::npos ? "destination"
+                      : report.error().code() == ErrorCode::kUnavailable ? "destination"
+                                                                         : "";
+      a.error = std::move(report).error().WithContext("syncing " + from + " to " + to);
+      a.finished = clock_.WallNow();
+      return a;
+    }
+    total.total += report->total;
+    total.created += report->created;
+    total.updated += report->updated;
+    total.unchanged += report->unchanged;
+    total.deleted += report->deleted;
+    total.skipped += report->skipped;
+    total.writes += report->writes;
+    for (auto& f : report->failures) total.Fail(f.kind, to + "/" + f.name, f.reason);
+    total.failed = total.failed - static_cast<std::int64_t>(report->failures.size()) + report->failed;
+    for (auto& s : report->scales) total.scales.push_back(s);
+    if (report->prune_blocked) total.prune_blocked = *report->prune_blocked;
+  }
+  a.report = std::move(total);
+  a.finished = clock_.WallNow();
+  return a;
+}
+
+Result<runtime::ReconcileResult> ReplicationReconciler::Reconcile(const std::string& key,
+                                                                  std::stop_token stop) {
+  const runtime::ObjectPtr object = replications_.Get(key);
+  if (!object) return runtime::ReconcileResult{};
+  auto decoded = api::ReplicationFromJson(*object);
+  if (!decoded.ok()) {
+    events_.Event(*object, runtime::EventType::kWarning, "InvalidSpec", decoded.error().message());
+    return std::move(decoded).error().MarkTerminal();
+  }
+  const api::Replication& r = *decoded;
+  const auto now = clock_.WallNow();
+  const auto blocked = [&](api::ReplicationPhase phase, std::string reason, std::string message)
+      -> Result<runtime::ReconcileResult> {
+    auto status = PlanBlockedStatus(r, phase, reason, message, now);
+    if (!(status == r.status)) {
+      DRS_RETURN_IF_ERROR(WriteStatus(*object, status, stop));
+      events_.Event(*object, runtime::EventType::kWarning, reason, message);
+    }
+    return runtime::ReconcileResult{};
+  };
+  if (auto valid = api::Validate(r.spec); !valid.ok()) {
+    return blocked(api::ReplicationPhase::kFailed, "InvalidSpec", valid.error().message());
+  }
+  if (r.spec.paused) {
+    auto status = PlanBlockedStatus(r, api::ReplicationPhase::kPaused, "Paused",
+                                    "paused: no sync runs until spec.paused is false", now);
+    if (!(status == r.status)) DRS_RETURN_IF_ERROR(WriteStatus(*object, status, stop));
+    return runtime::ReconcileResult{};
+  }
+  auto source = Resolve(r.metadata.ns, r.spec.source_cluster);
+  auto destination = Resolve(r.metadata.ns, r.spec.destination_cluster);
+  for (auto* side : {&source, &destination}) {
+    if (!side->ok()) {
+      // Wait for the RemoteCluster; its Ready transition does not reach us,
+      // so look again soon.
+      auto result = blocked(api::ReplicationPhase::kPending, side->error().reason().empty()
+                                                                 ? "ClusterUnavailable"
+                                                                 : side->error().reason(),
+                            side->error().message());
+      if (!result.ok()) return result;
+      return runtime::ReconcileResult{.requeue_after = std::chrono::seconds(5)};
+    }
+  }
+  bool changed = false;
+  {
+    std::lock_guard lock(mu_);
+    changed = source_changed_.erase(key) > 0;
+  }
+  const std::string schedule = api::EffectiveSchedule(r.spec, source->spec, destination->spec);
+  auto decision = DecideSync(r, schedule, now, changed);
+  if (!decision.sync_now) {
+    if (!decision.next_sync) return runtime::ReconcileResult{};
+    return runtime::ReconcileResult{
+        .requeue_after = std::chrono::duration_cast<Clock::Duration>(
+            std::max(*decision.next_sync - now, Clock::WallTime::duration(std::chrono::milliseconds(100))))};
+  }
+  GetLogger("replication")->info(Fields("sync starting", {{"replication", key}, {"why", decision.why}}));
+  SyncAttempt attempt = RunSync(r, *source, *destination, stop);
+  if (attempt.error && attempt.error->code() == ErrorCode::kCancelled) return *attempt.error;
+  attempt.trigger = decision.trigger;
+  attempt.next_sync = decision.next_sync;
+  if (r.spec.replication_mode == api::ReplicationMode::kContinuous) {
+    attempt.next_sync = attempt.finished + std::chrono::duration_cast<Clock::WallTime::duration>(
+                                               r.spec.continuous.background_sync_interval);
+  } else if (r.spec.replication_mode == api::ReplicationMode::kScheduled) {
+    auto cron = api::CronSchedule::Parse(schedule);
+    if (cron.ok()) attempt.next_sync = cron->Next(attempt.finished);
+  }
+  Record(key, *object, r, attempt);
+  DRS_RETURN_IF_ERROR(WriteStatus(*object, PlanSyncStatus(r, attempt), stop));
+  if (!attempt.next_sync) return runtime::ReconcileResult{};
+  const auto wait = *attempt.next_sync - clock_.WallNow();
+  return runtime::ReconcileResult{.requeue_after = std::chrono::duration_cast<Clock::Duration>(
+                                      std::max(wait, Clock::WallTime::duration(std::chrono::milliseconds(100))))};
+}
+
+void ReplicationReconciler::Record(const std::string& key, const nlohmann::json& object,
+                                   const api::Replication& r, const SyncAttempt& a) {
+  auto log = GetLogger("replication");
+  if (sync_seconds_ != nullptr) {
+    sync_seconds_->WithLabels({key}).Observe(Seconds(a.finished - a.started));
+  }
+  if (a.error) {
+    log->warn(Fields("sync failed", {{"replication", key}, {"error", a.error->ToString()}}));
+    events_.Event(object, runtime::EventType::kWarning, "SyncFailed", a.error->ToString());
+    return;
+  }
+  const auto& rep = *a.report;
+  if (objects_ != nullptr) {
+    const std::pair<const char*, std::int64_t> outcomes[] = {
+        {"created", rep.created}, {"updated", rep.updated}, {"unchanged", rep.unchanged},
+        {"deleted", rep.deleted}, {"skipped", rep.skipped}, {"failed", rep.failed}};
+    for (const auto& [name, n] : outcomes) {
+      if (n > 0) objects_->WithLabels({key, name}).Inc(static_cast<double>(n));
+    }
+  }
+  if (rep.failed == 0 && !rep.prune_blocked && last_success_ != nullptr) {
+    last_success_->WithLabels({key}).Set(
+        std::chrono::duration<double>(a.finished.time_since_epoch()).count());
+  }
+  log->info(Fields("sync finished",
+                   {{"replication", key},
+                    {"created", std::to_string(rep.created)},
+                    {"updated", std::to_string(rep.updated)},
+                    {"unchanged", std::to_string(rep.unchanged)},
+                    {"deleted", std::to_string(rep.deleted)},
+                    {"failed", std::to_string(rep.failed)},
+                    {"writes", std::to_string(rep.writes)},
+                    {"seconds", std::to_string(Seconds(a.finished - a.started))}}));
+  if (rep.prune_blocked) {
+    events_.Event(object, runtime::EventType::kWarning, "PruneBlocked", *rep.prune_blocked);
+  }
+  if (!rep.failures.empty()) {
+    const auto& f = rep.failures.front();
+    events_.Event(object, runtime::EventType::kWarning, "ObjectsFailed",
+                  std::to_string(rep.failed) + " objects failed; first: " + f.kind + " " + f.name +
+                      ": " + f.reason);
+  }
+  (void)r;
+}
+
+Status ReplicationReconciler::WriteStatus(const nlohmann::json& object,
+                                          const api::ReplicationStatus& status,
+                                          std::stop_token stop) {
+  nlohmann::json updated = object;
+  updated["status"] = api::ToJson(status);
+  auto r = local_.client.UpdateStatus(kReplications, kube::Namespace(object), updated, {}, stop);
+  if (!r.ok()) return std::move(r).error();
+  return OkStatus();
+}
+
+}  // namespace drs::controller

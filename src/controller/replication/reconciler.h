@@ -1,0 +1,83 @@
+#pragma once
+// ReplicationReconciler: the I/O half of the Replication controller. For a
+// Replication it resolves the source and destination clusters (a
+// RemoteCluster's own connection, or the local cluster for ""), decides
+// whether a sync is due (sync_decision.h), runs it (sync/namespace_sync.h)
+// for the source namespace or every namespace its selector picks, and
+// writes the status, Events and metrics. It never writes to a source
+// cluster.
+//
+// Thread-safety: Reconcile runs on the controller's workers, never twice at
+// once for one key; MarkSourceChanged is thread-safe.
+
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "api/replication.h"
+#include "controller/remotecluster/cluster_connection.h"
+#include "controller/replication/status_plan.h"
+#include "runtime/controller.h"
+#include "runtime/event_recorder.h"
+#include "runtime/metrics.h"
+#include "runtime/store.h"
+#include "sync/namespace_sync.h"
+
+namespace drs::controller {
+
+inline const kube::GroupVersionResource kReplications{"dr-syncer.io", "v1alpha1", "replications"};
+
+struct LocalCluster {
+  kubeclient::DynamicClient& client;
+  kubeclient::Discovery& discovery;
+};
+
+class ReplicationReconciler : public runtime::Reconciler {
+ public:
+  // REQUIRES: every reference outlives the reconciler; `registry` may be null.
+  ReplicationReconciler(LocalCluster local, const runtime::Store& replications,
+                        const runtime::Store& remote_clusters, ClusterConnections& connections,
+                        runtime::EventRecorder& events, Clock& clock, runtime::Registry* registry);
+
+  Result<runtime::ReconcileResult> Reconcile(const std::string& key, std::stop_token stop) override;
+
+  // Continuous mode: the source of `key` changed; its next reconcile syncs.
+  void MarkSourceChanged(const std::string& key);
+
+ private:
+  struct Handles {
+    kubeclient::DynamicClient* client = nullptr;
+    kubeclient::Discovery* discovery = nullptr;
+    std::shared_ptr<const ClusterConnection> keep_alive;  // a RemoteCluster's connection
+    const api::RemoteClusterSpec* spec = nullptr;
+    std::optional<api::RemoteCluster> remote;
+  };
+  // The cluster behind a RemoteCluster name ("" = local), or why not.
+  Result<Handles> Resolve(const std::string& ns, const std::string& cluster);
+  SyncAttempt RunSync(const api::Replication& r, Handles& source, Handles& destination,
+                      std::stop_token stop);
+  Status WriteStatus(const nlohmann::json& object, const api::ReplicationStatus& status,
+                     std::stop_token stop);
+  void Record(const std::string& key, const nlohmann::json& object, const api::Replication& r,
+              const SyncAttempt& attempt);
+
+  LocalCluster local_;
+  const runtime::Store& replications_;
+  const runtime::Store& remote_clusters_;
+  ClusterConnections& connections_;
+  runtime::EventRecorder& events_;
+  Clock& clock_;
+  runtime::HistogramFamily* sync_seconds_ = nullptr;
+  runtime::CounterFamily* objects_ = nullptr;
+  runtime::GaugeFamily* last_success_ = nullptr;
+  std::mutex mu_;
+  std::set<std::string> source_changed_;  // guarded by mu_
+};
+
+// The engine's options for one namespace pair of a Replication.
+sync::NamespaceSyncSpec BuildSyncSpec(const api::Replication& r, const std::string& source_ns,
+                                      const std::string& destination_ns,
+                                      const std::vector<std::string>& resource_types);
+
+}  // namespace drs::controller
