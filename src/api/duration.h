@@ -14,24 +14,17 @@
 #include <string>
 #include <string_view>
 
+#include "base/go_duration.h"
 #include "base/result.h"
 
 namespace drs::api {
 
-// Every duration in dr-syncer's API, at Go's resolution.
-using Duration = std::chrono::nanoseconds;
+// Every duration in dr-syncer's API, at Go's resolution. The parser and
+// formatter live in base/go_duration.h so flags and API types share one.
+using Duration = GoDuration;
 
-// Go's time.ParseDuration: Invalid (quoting the text) on anything else,
-// including an empty string, a missing unit and values beyond ±292 years.
-Result<Duration> ParseDuration(std::string_view text);
-
-// Go's Duration.String(): "1h30m0s", "5m0s", "100ms", "1.5µs", "0s". It
-// parses back to the same value.
-std::string FormatDuration(Duration d);
-
-// The shortest exact spelling with units h, m, s, ms only where needed:
-// "1h30m", "5m", "30s", "100ms", "0s". What our ToJson functions write, so
-// objects we build read like the ones users write.
-std::string FormatDurationShort(Duration d);
+inline Result<Duration> ParseDuration(std::string_view text) { return ParseGoDuration(text); }
+inline std::string FormatDuration(Duration d) { return FormatGoDuration(d); }
+inline std::string FormatDurationShort(Duration d) { return FormatGoDurationShort(d); }
 
 }  // namespace drs::api

@@ -72,6 +72,7 @@ void FlagSet::Duration(const std::string& name, std::chrono::milliseconds* targe
              [name, target](const std::string& v) -> Status {
                auto d = ParseGoDuration(v);
                if (!d.ok()) return BadValue(name, v, d.error().message());
+               if (d->count() < 0) return BadValue(name, v, "negative durations make no sense here");
                *target = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
                return OkStatus();
              }});

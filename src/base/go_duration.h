@@ -12,11 +12,18 @@
 
 namespace drs {
 
-// Negative durations are refused (nothing in dr-syncer counts backwards);
-// "0" alone is zero. Precision is nanoseconds; the result is rounded down.
-Result<std::chrono::nanoseconds> ParseGoDuration(std::string_view text);
+using GoDuration = std::chrono::nanoseconds;
 
-// Go's spelling: 90s -> "1m30s", 1h -> "1h0m0s", 0 -> "0s", 1.5s -> "1.5s".
-std::string FormatGoDuration(std::chrono::nanoseconds d);
+// Go's time.ParseDuration: a sign, then decimal numbers with units ns, us
+// (or µs/μs), ms, s, m, h: "30s", "1h30m", "2.5s", "720h", "0". Invalid
+// (quoting the text) on anything else, including an empty string, a missing
+// unit and values beyond ±292 years. This is also what CEL's duration()
+// accepts, so the API server's rules and the controller agree.
+Result<GoDuration> ParseGoDuration(std::string_view text);
+
+// Go's Duration.String(): "1h30m0s", "5m0s", "100ms", "1.5µs", "0s".
+std::string FormatGoDuration(GoDuration d);
+// Without zero units: "1h30m", "5m", "720h".
+std::string FormatGoDurationShort(GoDuration d);
 
 }  // namespace drs

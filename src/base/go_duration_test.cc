@@ -1,4 +1,4 @@
-#include "api/duration.h"
+#include "base/go_duration.h"
 
 #include <cstdint>
 #include <limits>
@@ -7,7 +7,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace drs::api {
+namespace drs {
 namespace {
 
 using std::chrono::hours;
@@ -26,16 +26,16 @@ constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
 TEST(DurationTest, ParsesWhatGoParses) {
   const struct {
     std::string text;
-    Duration want;
+    GoDuration want;
   } cases[] = {
-      {"0", Duration{0}},
+      {"0", GoDuration{0}},
       {"5s", seconds(5)},
       {"30s", seconds(30)},
       {"1478s", seconds(1478)},
       {"-5s", -seconds(5)},
       {"+5s", seconds(5)},
-      {"-0", Duration{0}},
-      {"+0", Duration{0}},
+      {"-0", GoDuration{0}},
+      {"+0", GoDuration{0}},
       {"5.0s", seconds(5)},
       {"5.6s", seconds(5) + milliseconds(600)},
       {"5.s", seconds(5)},
@@ -72,7 +72,7 @@ TEST(DurationTest, ParsesWhatGoParses) {
       {"0.830103483285477580700h", minutes(49) + seconds(48) + nanoseconds(372539827)},
   };
   for (const auto& c : cases) {
-    auto got = ParseDuration(c.text);
+    auto got = ParseGoDuration(c.text);
     ASSERT_TRUE(got.ok()) << c.text << ": " << got.error();
     EXPECT_EQ(got->count(), c.want.count()) << c.text;
   }
@@ -104,7 +104,7 @@ TEST(DurationTest, RejectsWhatGoRejects) {
       {"99999999999999999999999h", "out of range"},
   };
   for (const auto& c : cases) {
-    auto got = ParseDuration(c.text);
+    auto got = ParseGoDuration(c.text);
     ASSERT_FALSE(got.ok()) << "accepted \"" << c.text << "\"";
     EXPECT_EQ(got.error().code(), ErrorCode::kInvalid);
     EXPECT_THAT(got.error().message(), HasSubstr(c.why)) << c.text;
@@ -114,10 +114,10 @@ TEST(DurationTest, RejectsWhatGoRejects) {
 
 TEST(DurationTest, FormatsLikeGo) {
   const struct {
-    Duration d;
+    GoDuration d;
     std::string want;
   } cases[] = {
-      {Duration{0}, "0s"},
+      {GoDuration{0}, "0s"},
       {nanoseconds(1), "1ns"},
       {nanoseconds(1100), "1.1\u00b5s"},
       {microseconds(2200), "2.2ms"},
@@ -132,8 +132,8 @@ TEST(DurationTest, FormatsLikeGo) {
       {-seconds(90), "-1m30s"},
   };
   for (const auto& c : cases) {
-    EXPECT_EQ(FormatDuration(c.d), c.want);
-    auto back = ParseDuration(c.want);
+    EXPECT_EQ(FormatGoDuration(c.d), c.want);
+    auto back = ParseGoDuration(c.want);
     ASSERT_TRUE(back.ok()) << c.want;
     EXPECT_EQ(back->count(), c.d.count()) << c.want;
   }
@@ -141,10 +141,10 @@ TEST(DurationTest, FormatsLikeGo) {
 
 TEST(DurationTest, ShortFormIsExactAndReadable) {
   const struct {
-    Duration d;
+    GoDuration d;
     std::string want;
   } cases[] = {
-      {Duration{0}, "0s"},
+      {GoDuration{0}, "0s"},
       {seconds(30), "30s"},
       {minutes(5), "5m"},
       {minutes(90), "1h30m"},
@@ -156,12 +156,12 @@ TEST(DurationTest, ShortFormIsExactAndReadable) {
       {-minutes(5), "-5m"},
   };
   for (const auto& c : cases) {
-    EXPECT_EQ(FormatDurationShort(c.d), c.want);
-    auto back = ParseDuration(c.want);
+    EXPECT_EQ(FormatGoDurationShort(c.d), c.want);
+    auto back = ParseGoDuration(c.want);
     ASSERT_TRUE(back.ok()) << c.want;
     EXPECT_EQ(back->count(), c.d.count()) << c.want;
   }
 }
 
 }  // namespace
-}  // namespace drs::api
+}  // namespace drs
