@@ -105,6 +105,18 @@ std::string Name(const json& obj) { return kube::Name(obj); }
 
 }  // namespace
 
+Result<std::vector<kube::GroupVersionResource>> SourceTypes(ClusterHandles source,
+                                                            const NamespaceSyncSpec& spec,
+                                                            std::stop_token stop) {
+  // Resolved against the source only: the destination is not needed to know
+  // what to watch.
+  SyncReport ignored;
+  DRS_ASSIGN_OR_RETURN(auto plans, ResolveTypes(source, source, spec, ignored, stop));
+  std::vector<kube::GroupVersionResource> out;
+  for (const auto& p : plans) out.push_back(p.source.gvr());
+  return out;
+}
+
 bool IsImmutableFieldError(const Error& error) {
   if (error.code() != ErrorCode::kInvalid) return false;
   const std::string text = error.ToString();

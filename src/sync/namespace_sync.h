@@ -58,6 +58,12 @@ struct NamespaceSyncSpec {
 Result<SyncReport> SyncNamespace(ClusterHandles source, ClusterHandles destination,
                                  const NamespaceSyncSpec& spec, std::stop_token stop = {});
 
+// The source resource types a sync of `spec` covers, in apply order (what
+// Continuous mode watches). Types the source does not serve are left out.
+Result<std::vector<kube::GroupVersionResource>> SourceTypes(ClusterHandles source,
+                                                            const NamespaceSyncSpec& spec,
+                                                            std::stop_token stop = {});
+
 // True when an API error is the rejection of a change to an immutable field.
 bool IsImmutableFieldError(const Error& error);
 

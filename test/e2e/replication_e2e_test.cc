@@ -147,3 +147,35 @@ TEST_F(ReplicationE2ETest, CopiesTheAppDormantAndRewrittenAndNeverWritesToTheSou
 
 }  // namespace
 }  // namespace drs::testing
+
+namespace drs::testing {
+namespace {
+
+TEST_F(ReplicationE2ETest, ContinuousModeCarriesEachSourceChangeWithinSeconds) {
+  DeploySample();
+  CreateReplication({{"replicationMode", "Continuous"}, {"continuous", {{"debounce", "200ms"}}}});
+  auto syncer = StartDrSyncer("continuous");
+  ASSERT_TRUE(syncer.ok());
+  ASSERT_TRUE(PollFor([&] { return Phase() == "Synced"; }, std::chrono::seconds(60))) << syncer.Log();
+
+  // A change in the source arrives without any trigger.
+  const auto changed = std::chrono::steady_clock::now();
+  ASSERT_TRUE(source_.dynamic->Patch(kCm, app_ns_, "shop-config", kubeclient::PatchType::kMerge,
+                                     {{"data", {{"greeting", "continuous"}}}}).ok());
+  ASSERT_TRUE(PollFor([&] { return Dr(kCm, "shop-config")["data"]["greeting"] == "continuous"; },
+                      std::chrono::seconds(15))) << syncer.Log();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - changed).count();
+  RecordProperty("source_to_dr_seconds", std::to_string(seconds));
+  EXPECT_LT(seconds, 5.0);
+
+  // A new object and a deletion arrive too.
+  ASSERT_TRUE(source_.dynamic->Create(kCm, app_ns_, {{"apiVersion", "v1"}, {"kind", "ConfigMap"},
+                                                      {"metadata", {{"name", "late"}}},
+                                                      {"data", {{"k", "v"}}}}).ok());
+  EXPECT_TRUE(PollFor([&] { return Dr(kCm, "late").is_object(); }, std::chrono::seconds(15)));
+  syncer.Signal(SIGTERM);
+  EXPECT_EQ(syncer.Wait(std::chrono::seconds(10)), 0) << syncer.Log();
+}
+
+}  // namespace
+}  // namespace drs::testing

@@ -82,6 +82,12 @@ void ReplicationReconciler::MarkSourceChanged(const std::string& key) {
   source_changed_.insert(key);
 }
 
+Clock::Duration ReplicationReconciler::DebounceFor(const std::string& key) {
+  std::lock_guard lock(mu_);
+  auto it = debounce_.find(key);
+  return it == debounce_.end() ? std::chrono::seconds(1) : it->second;
+}
+
 Result<ReplicationReconciler::Handles> ReplicationReconciler::Resolve(const std::string& ns,
                                                                       const std::string& cluster) {
   Handles h;
@@ -111,7 +117,6 @@ Result<ReplicationReconciler::Handles> ReplicationReconciler::Resolve(const std:
   h.client = &h.keep_alive->dynamic();
   h.discovery = &h.keep_alive->discovery();
   h.remote = std::move(rc).value();
-  h.spec = &h.remote->spec;
   return h;
 }
 
@@ -119,7 +124,7 @@ SyncAttempt ReplicationReconciler::RunSync(const api::Replication& r, Handles& s
                                            Handles& destination, std::stop_token stop) {
   SyncAttempt a;
   a.started = clock_.WallNow();
-  const auto types = api::EffectiveResourceTypes(r.spec, source.spec, destination.spec);
+  const auto types = api::EffectiveResourceTypes(r.spec, source.spec(), destination.spec());
   std::vector<std::pair<std::string, std::string>> pairs;  // source ns -> destination ns
   if (r.spec.namespace_selector) {
     auto listed = source.client->ListAll(kNamespaces, "",
@@ -172,7 +177,10 @@ SyncAttempt ReplicationReconciler::RunSync(const api::Replication& r, Handles& s
 Result<runtime::ReconcileResult> ReplicationReconciler::Reconcile(const std::string& key,
                                                                   std::stop_token stop) {
   const runtime::ObjectPtr object = replications_.Get(key);
-  if (!object) return runtime::ReconcileResult{};
+  if (!object) {
+    if (watches_ != nullptr) watches_->Stop(key);
+    return runtime::ReconcileResult{};
+  }
   auto decoded = api::ReplicationFromJson(*object);
   if (!decoded.ok()) {
     events_.Event(*object, runtime::EventType::kWarning, "InvalidSpec", decoded.error().message());
@@ -192,6 +200,9 @@ Result<runtime::ReconcileResult> ReplicationReconciler::Reconcile(const std::str
   if (auto valid = api::Validate(r.spec); !valid.ok()) {
     return blocked(api::ReplicationPhase::kFailed, "InvalidSpec", valid.error().message());
   }
+  const bool watch = r.spec.replication_mode == api::ReplicationMode::kContinuous &&
+                     !r.spec.paused && !r.spec.namespace_selector;
+  if (!watch && watches_ != nullptr) watches_->Stop(key);
   if (r.spec.paused) {
     auto status = PlanBlockedStatus(r, api::ReplicationPhase::kPaused, "Paused",
                                     "paused: no sync runs until spec.paused is false", now);
@@ -212,12 +223,28 @@ Result<runtime::ReconcileResult> ReplicationReconciler::Reconcile(const std::str
       return runtime::ReconcileResult{.requeue_after = std::chrono::seconds(5)};
     }
   }
+  if (watch && watches_ != nullptr) {
+    {
+      std::lock_guard lock(mu_);
+      debounce_[key] = std::chrono::duration_cast<Clock::Duration>(r.spec.continuous.debounce);
+    }
+    const auto spec = BuildSyncSpec(r, r.spec.source_namespace, r.spec.destination_namespace,
+                                    api::EffectiveResourceTypes(r.spec, source->spec(), destination->spec()));
+    auto types = sync::SourceTypes({*source->client, *source->discovery}, spec, stop);
+    if (types.ok()) {
+      watches_->Ensure(key, r.metadata.generation, *source->client, source->keep_alive,
+                       r.spec.source_namespace, *types);
+    } else {
+      GetLogger("replication")->warn(Fields("cannot watch the source; relying on the background interval",
+                                            {{"replication", key}, {"error", types.error().ToString()}}));
+    }
+  }
   bool changed = false;
   {
     std::lock_guard lock(mu_);
     changed = source_changed_.erase(key) > 0;
   }
-  const std::string schedule = api::EffectiveSchedule(r.spec, source->spec, destination->spec);
+  const std::string schedule = api::EffectiveSchedule(r.spec, source->spec(), destination->spec());
   auto decision = DecideSync(r, schedule, now, changed);
   if (!decision.sync_now) {
     if (!decision.next_sync) return runtime::ReconcileResult{};

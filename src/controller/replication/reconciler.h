@@ -17,6 +17,7 @@
 
 #include "api/replication.h"
 #include "controller/remotecluster/cluster_connection.h"
+#include "controller/replication/source_watches.h"
 #include "controller/replication/status_plan.h"
 #include "runtime/controller.h"
 #include "runtime/event_recorder.h"
@@ -44,14 +45,19 @@ class ReplicationReconciler : public runtime::Reconciler {
 
   // Continuous mode: the source of `key` changed; its next reconcile syncs.
   void MarkSourceChanged(const std::string& key);
+  // Continuous mode's debounce for `key` (how long to gather a burst).
+  Clock::Duration DebounceFor(const std::string& key);
+  // Continuous mode watches; optional, set before the controller runs.
+  void SetSourceWatches(SourceWatches* watches) { watches_ = watches; }
 
  private:
   struct Handles {
     kubeclient::DynamicClient* client = nullptr;
     kubeclient::Discovery* discovery = nullptr;
     std::shared_ptr<const ClusterConnection> keep_alive;  // a RemoteCluster's connection
-    const api::RemoteClusterSpec* spec = nullptr;
     std::optional<api::RemoteCluster> remote;
+    // Derived on access: a stored pointer into `remote` would dangle after a move.
+    const api::RemoteClusterSpec* spec() const { return remote ? &remote->spec : nullptr; }
   };
   // The cluster behind a RemoteCluster name ("" = local), or why not.
   Result<Handles> Resolve(const std::string& ns, const std::string& cluster);
@@ -71,8 +77,10 @@ class ReplicationReconciler : public runtime::Reconciler {
   runtime::HistogramFamily* sync_seconds_ = nullptr;
   runtime::CounterFamily* objects_ = nullptr;
   runtime::GaugeFamily* last_success_ = nullptr;
+  SourceWatches* watches_ = nullptr;
   std::mutex mu_;
-  std::set<std::string> source_changed_;  // guarded by mu_
+  std::set<std::string> source_changed_;            // guarded by mu_
+  std::map<std::string, Clock::Duration> debounce_;  // guarded by mu_
 };
 
 // The engine's options for one namespace pair of a Replication.

@@ -1,0 +1,73 @@
+#include "controller/replication/source_watches.h"
+
+namespace drs::controller {
+
+SourceWatches::~SourceWatches() {
+  std::map<std::string, std::unique_ptr<Set>> sets;
+  {
+    std::lock_guard lock(mu_);
+    sets.swap(sets_);
+  }
+  for (auto& [key, set] : sets) {
+    for (auto& i : set->informers) i->RequestStop();
+  }
+  // The informers join as the sets are destroyed, outside the lock.
+}
+
+void SourceWatches::Ensure(const std::string& key, std::int64_t generation,
+                           kubeclient::DynamicClient& client,
+                           std::shared_ptr<const ClusterConnection> keep_alive, const std::string& ns,
+                           const std::vector<kube::GroupVersionResource>& types) {
+  std::unique_ptr<Set> old;
+  {
+    std::lock_guard lock(mu_);
+    auto it = sets_.find(key);
+    if (it != sets_.end() && it->second->generation == generation && it->second->client == &client) {
+      return;
+    }
+    if (it != sets_.end()) {
+      old = std::move(it->second);
+      sets_.erase(it);
+    }
+  }
+  old.reset();  // stops the previous informers before new ones start
+  auto set = std::make_unique<Set>();
+  set->generation = generation;
+  set->client = &client;
+  set->keep_alive = std::move(keep_alive);
+  for (const auto& gvr : types) {
+    auto informer = std::make_unique<runtime::Informer>(client, clock_,
+                                                        runtime::ReflectorOptions{.gvr = gvr, .ns = ns});
+    const auto changed = [this, key] { on_change_(key); };
+    informer->AddEventHandlers(
+        {.on_add = [changed](const runtime::ObjectPtr&, bool initial) {
+           if (!initial) changed();  // the initial list is what the first sync already saw
+         },
+         .on_update = [changed](const runtime::ObjectPtr& a, const runtime::ObjectPtr& b) {
+           if (a != b) changed();
+         },
+         .on_delete = [changed](const runtime::ObjectPtr&) { changed(); }});
+    informer->Start();
+    set->informers.push_back(std::move(informer));
+  }
+  std::lock_guard lock(mu_);
+  sets_[key] = std::move(set);
+}
+
+void SourceWatches::Stop(const std::string& key) {
+  std::unique_ptr<Set> old;
+  {
+    std::lock_guard lock(mu_);
+    auto it = sets_.find(key);
+    if (it == sets_.end()) return;
+    old = std::move(it->second);
+    sets_.erase(it);
+  }
+}
+
+bool SourceWatches::Watching(const std::string& key) const {
+  std::lock_guard lock(mu_);
+  return sets_.count(key) > 0;
+}
+
+}  // namespace drs::controller
