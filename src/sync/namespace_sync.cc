@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <thread>
 
 #include "base/logging.h"
 #include "kube/object.h"
@@ -166,11 +167,72 @@ Status EnsureNamespace(ClusterHandles source, ClusterHandles destination,
 
 }  // namespace
 
+namespace {
+
+const kube::GroupVersionResource kCrdsGvr{"apiextensions.k8s.io", "v1", "customresourcedefinitions"};
+// A new CRD is usually Established within a second; past this the sync goes
+// on and reports the type if the destination still does not serve it.
+constexpr auto kCrdEstablishTimeout = std::chrono::seconds(15);
+constexpr auto kCrdPollInterval = std::chrono::milliseconds(200);
+
+bool Established(const json& crd) {
+  for (const auto& c : crd.value("status", json::object()).value("conditions", json::array())) {
+    if (c.value("type", "") == "Established" && c.value("status", "") == "True") return true;
+  }
+  return false;
+}
+
+// syncCRDs: the CRDs behind the custom resource types of this sync, first.
+void SyncCrds(ClusterHandles source, ClusterHandles destination, const NamespaceSyncSpec& spec,
+              SyncReport& report, std::stop_token stop) {
+  SyncReport ignored;
+  auto types = ResolveTypes(source, source, spec, ignored, stop);
+  if (!types.ok()) return;
+  bool applied_any = false;
+  for (const auto& plan : *types) {
+    if (plan.source.group.empty() || plan.source.group.find('.') == std::string::npos) continue;
+    const std::string name = plan.source.resource + "." + plan.source.group;
+    auto crd = source.client.Get(kCrdsGvr, "", name, stop);
+    if (!crd.ok()) {
+      if (crd.error().code() != ErrorCode::kNotFound) {
+        report.Fail("CustomResourceDefinition", name, "reading it in the source: " + crd.error().message());
+      }
+      continue;  // an aggregated API, not a CRD
+    }
+    auto desired = TransformCustomResourceDefinition(*crd, spec.transform);
+    if (!desired.ok()) {
+      report.Fail("CustomResourceDefinition", name, desired.error().message());
+      continue;
+    }
+    auto live = destination.client.Get(kCrdsGvr, "", name, stop);
+    if (live.ok() && !IsOurs(*live)) continue;  // installed there by someone else: leave it
+    if (live.ok() && AppliedHash(*live) == desired->hash && !HasDrifted(desired->object, *live)) continue;
+    auto r = destination.client.Apply(kCrdsGvr, "", desired->object,
+                                      {.field_manager = std::string(kFieldManager), .force = true}, "", stop);
+    ++report.writes;
+    if (!r.ok()) {
+      report.Fail("CustomResourceDefinition", name, r.error().message());
+      continue;
+    }
+    applied_any = true;
+    const auto deadline = std::chrono::steady_clock::now() + kCrdEstablishTimeout;
+    while (std::chrono::steady_clock::now() < deadline && !stop.stop_requested()) {
+      auto now_live = destination.client.Get(kCrdsGvr, "", name, stop);
+      if (now_live.ok() && Established(*now_live)) break;
+      std::this_thread::sleep_for(kCrdPollInterval);  // polling the server's Established condition
+    }
+  }
+  if (applied_any) destination.discovery.Invalidate();
+}
+
+}  // namespace
+
 Result<SyncReport> SyncNamespace(ClusterHandles source, ClusterHandles destination,
                                  const NamespaceSyncSpec& spec, std::stop_token stop) {
   SyncReport report;
   const auto& t = spec.transform;
   DRS_RETURN_IF_ERROR(EnsureNamespace(source, destination, spec, report, stop));
+  if (spec.sync_crds) SyncCrds(source, destination, spec, report, stop);
   DRS_ASSIGN_OR_RETURN(auto plans, ResolveTypes(source, destination, spec, report, stop));
   const kubeclient::PatchOptions apply{.field_manager = std::string(kFieldManager), .force = true};
   const std::string ours = ReplicationLabelValue(t.replication);

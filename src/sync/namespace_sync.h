@@ -51,6 +51,10 @@ struct NamespaceSyncSpec {
   bool prune = false;
   int max_delete_percent = 50;
   bool recreate_on_immutable = false;
+  // Copy the CustomResourceDefinitions of the custom resource types synced,
+  // before their objects (the source identity needs get on CRDs, the
+  // destination identity create/patch).
+  bool sync_crds = false;
   // Per resource ("deployments", "services.v1"...): true = Recreate.
   std::map<std::string, bool> immutable_overrides;
 };

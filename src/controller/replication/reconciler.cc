@@ -42,6 +42,7 @@ sync::NamespaceSyncSpec BuildSyncSpec(const api::Replication& r, const std::stri
   t.sync_persistent_volumes = s.pvc_config.sync_persistent_volumes;
   t.preserve_namespace_labels = s.namespace_config.preserve_labels;
   t.preserve_namespace_annotations = s.namespace_config.preserve_annotations;
+  spec.sync_crds = s.sync_crds;
   spec.prune = s.prune.enabled;
   spec.max_delete_percent = s.prune.max_delete_percent;
   spec.recreate_on_immutable =
