@@ -15,7 +15,9 @@
 #include "cmd/signals.h"
 #include "controller/remotecluster/cluster_connection.h"
 #include "controller/remotecluster/reconciler.h"
+#include "controller/namespacemapping/reconciler.h"
 #include "controller/replication/reconciler.h"
+#include "api/group.h"
 #include "kube/object.h"
 #include "kubeclient/in_cluster.h"
 #include "kubeclient/kubeconfig.h"
@@ -161,6 +163,20 @@ int Run(const DrSyncerOptions& o, std::stop_token stop) {
   manager.AddInformer(&replications);
   manager.AddRunnable("replication-controller",
                       [&](std::stop_token st) { repl_controller.Run(st); }, true);
+
+  // Deprecated NamespaceMappings become Replications.
+  runtime::Informer mappings(local, clock, {.gvr = api::kNamespaceMappings, .ns = o.watch_namespace},
+                             std::chrono::minutes(10));
+  controller::NamespaceMappingReconciler mapping_reconciler(local, mappings.store(), events, clock);
+  runtime::Controller mapping_controller(mapping_reconciler, clock,
+                                         {.name = "namespacemapping",
+                                          .workers = 1,
+                                          .queue_metrics = &queue_metrics,
+                                          .registry = &manager.registry()});
+  mappings.AddEventHandlers(SpecChangeHandlers(mapping_controller));
+  manager.AddInformer(&mappings);
+  manager.AddRunnable("namespacemapping-controller",
+                      [&](std::stop_token st) { mapping_controller.Run(st); }, true);
 
   log->info(Fields("starting", {{"version", kVersion},
                                 {"namespace", o.watch_namespace.empty() ? "*" : o.watch_namespace},

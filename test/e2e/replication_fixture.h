@@ -55,7 +55,7 @@ class ReplicationFixture : public DrSyncerEnv {
                            {"sourceNamespace", app_ns_},
                            {"destinationNamespace", dr_ns_},
                            {"replicationMode", "Manual"}};
-    spec.update(extra_spec);
+    if (extra_spec.is_object()) spec.update(extra_spec);
     auto r = source_.dynamic->Create(kReplicationsGvr, ns_,
                                      {{"apiVersion", "dr-syncer.io/v1alpha1"},
                                       {"kind", "Replication"},
