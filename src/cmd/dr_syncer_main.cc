@@ -115,7 +115,7 @@ int Run(const DrSyncerOptions& o, std::stop_token stop) {
   runtime::Informer remote_clusters(local, clock,
                                     {.gvr = controller::kRemoteClusters, .ns = o.watch_namespace},
                                     std::chrono::minutes(10));
-  controller::ClusterConnections connections(clock);
+  controller::ClusterConnections connections(clock, &manager.registry());
   controller::RemoteClusterReconciler reconciler(local, remote_clusters.store(), connections,
                                                  events, clock, &manager.registry());
   runtime::Controller rc_controller(reconciler, clock,

@@ -99,6 +99,8 @@ TEST_F(RemoteClusterE2ETest, MetricsAndBoundedStatusWritesWhileIdle) {
   EXPECT_GT(MetricValue(before, "workqueue_adds_total{name=\"remotecluster\"}"), 0);
   EXPECT_GT(MetricValue(before, "process_resident_memory_bytes"), 0);
   EXPECT_NE(before.find("rest_client_requests_total{cluster=\"local\""), std::string::npos);
+  // Requests to the remote cluster are counted under its own label.
+  EXPECT_NE(before.find("rest_client_requests_total{cluster=\"" + ns_ + "/dr\""), std::string::npos);
   EXPECT_NE(before.find("dr_syncer_build_info{"), std::string::npos);
 
   const auto status_writes = [&] {

@@ -32,7 +32,7 @@ std::string ConnectionFingerprint(const ConnectionSettings& s) {
 }
 
 Result<std::shared_ptr<const ClusterConnection>> ClusterConnection::Build(
-    const ConnectionSettings& settings, Clock& clock) {
+    const ConnectionSettings& settings, Clock& clock, runtime::Registry* registry) {
   auto config = kubeclient::ParseKubeconfig(
       settings.kubeconfig.reveal(),
       {.context = settings.context, .source = "the kubeconfig of RemoteCluster " + settings.display_name});
@@ -46,6 +46,10 @@ Result<std::shared_ptr<const ClusterConnection>> ClusterConnection::Build(
   auto rest = kubeclient::RestClient::Create(std::move(config).value(), clock);
   if (!rest.ok()) return std::move(rest).error();
   c->rest_ = std::move(rest).value();
+  if (registry != nullptr) {
+    c->metrics_ = std::make_unique<runtime::RestClientMetrics>(*registry, settings.display_name);
+    c->rest_->SetObserver(c->metrics_.get());
+  }
   c->discovery_ = std::make_unique<kubeclient::Discovery>(*c->rest_, clock);
   c->dynamic_ = std::make_unique<kubeclient::DynamicClient>(*c->rest_);
   return std::shared_ptr<const ClusterConnection>(std::move(c));
@@ -60,7 +64,7 @@ Result<std::shared_ptr<const ClusterConnection>> ClusterConnections::Ensure(
     if (it != by_uid_.end() && it->second->fingerprint() == fingerprint) return it->second;
   }
   // Built outside the lock: parsing and client set-up must not block others.
-  DRS_ASSIGN_OR_RETURN(auto built, ClusterConnection::Build(settings, clock_));
+  DRS_ASSIGN_OR_RETURN(auto built, ClusterConnection::Build(settings, clock_, registry_));
   std::lock_guard lock(mu_);
   by_uid_[settings.uid] = built;
   uid_by_name_[settings.display_name] = settings.uid;

@@ -21,6 +21,8 @@
 #include "kubeclient/discovery.h"
 #include "kubeclient/dynamic_client.h"
 #include "kubeclient/rest_client.h"
+#include "runtime/metrics.h"
+#include "runtime/rest_client_metrics.h"
 
 namespace drs::controller {
 
@@ -35,8 +37,11 @@ struct ConnectionSettings {
 
 class ClusterConnection {
  public:
+  // `registry` (may be null) gets the connection's request metrics,
+  // labelled cluster=<namespace/name>.
   static Result<std::shared_ptr<const ClusterConnection>> Build(const ConnectionSettings& settings,
-                                                                Clock& clock);
+                                                                Clock& clock,
+                                                                runtime::Registry* registry = nullptr);
   kubeclient::RestClient& rest() const { return *rest_; }
   kubeclient::Discovery& discovery() const { return *discovery_; }
   kubeclient::DynamicClient& dynamic() const { return *dynamic_; }
@@ -45,6 +50,7 @@ class ClusterConnection {
 
  private:
   ClusterConnection() = default;
+  std::unique_ptr<runtime::RestClientMetrics> metrics_;  // outlives rest_ (declared first)
   std::unique_ptr<kubeclient::RestClient> rest_;
   std::unique_ptr<kubeclient::Discovery> discovery_;
   std::unique_ptr<kubeclient::DynamicClient> dynamic_;
@@ -54,7 +60,9 @@ class ClusterConnection {
 
 class ClusterConnections {
  public:
-  explicit ClusterConnections(Clock& clock) : clock_(clock) {}
+  // REQUIRES: `clock` and `registry` (may be null) outlive this object.
+  explicit ClusterConnections(Clock& clock, runtime::Registry* registry = nullptr)
+      : clock_(clock), registry_(registry) {}
 
   // The connection for these settings: the cached one if it was built from
   // the same inputs, else a new one that replaces it.
@@ -66,6 +74,7 @@ class ClusterConnections {
 
  private:
   Clock& clock_;
+  runtime::Registry* registry_;
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<const ClusterConnection>> by_uid_;  // guarded by mu_
   std::map<std::string, std::string> uid_by_name_;                          // guarded by mu_
