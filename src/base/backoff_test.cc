@@ -15,7 +15,7 @@ TEST(BackoffTest, DoublesFromInitialAndCapsAtMax) {
     std::uint32_t attempt;
     nanoseconds want;
   } cases[] = {
-      {0, milliseconds(5)},     {1, milliseconds(10)},  {2, milliseconds(20)},
+      {0, milliseconds(5)},     {1, milliseconds(10)},      {2, milliseconds(20)},
       {10, milliseconds(5120)}, {17, milliseconds(655360)}, {18, seconds(1000)},
       {1000, seconds(1000)},  // saturates instead of overflowing
   };

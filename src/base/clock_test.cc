@@ -13,8 +13,12 @@ TEST(FakeClockTest, SleepersWakeWhenTimeReachesTheirDeadline) {
   FakeClock clock;
   const auto start = clock.Now();
   std::atomic<int> woke{0};
-  std::jthread a([&](std::stop_token st) { if (clock.SleepFor(std::chrono::seconds(1), st)) ++woke; });
-  std::jthread b([&](std::stop_token st) { if (clock.SleepFor(std::chrono::seconds(5), st)) ++woke; });
+  std::jthread a([&](std::stop_token st) {
+    if (clock.SleepFor(std::chrono::seconds(1), st)) ++woke;
+  });
+  std::jthread b([&](std::stop_token st) {
+    if (clock.SleepFor(std::chrono::seconds(5), st)) ++woke;
+  });
   clock.WaitForSleepers(2);
   clock.Advance(std::chrono::seconds(1));
   a.join();
@@ -46,7 +50,8 @@ TEST(FakeClockTest, WallTimeMovesWithAdvance) {
 TEST(RealClockTest, StopInterruptsALongSleepPromptly) {
   std::stop_source stop;
   bool result = true;
-  std::jthread t([&] { result = RealClock::Get().SleepFor(std::chrono::hours(1), stop.get_token()); });
+  std::jthread t(
+      [&] { result = RealClock::Get().SleepFor(std::chrono::hours(1), stop.get_token()); });
   stop.request_stop();
   t.join();  // would hang for an hour if the stop were ignored
   EXPECT_FALSE(result);

@@ -48,22 +48,37 @@ class Error {
 
   ErrorCode code() const { return code_; }
   const std::string& message() const { return message_; }
-  int http_status() const { return http_status_; }  // 0 when no HTTP response
+  int http_status() const { return http_status_; }       // 0 when no HTTP response
   const std::string& reason() const { return reason_; }  // e.g. "AlreadyExists"
   const std::vector<FieldCause>& causes() const { return causes_; }
   std::optional<std::chrono::seconds> retry_after() const { return retry_after_; }
   // Terminal errors are not retried by the runtime (bad input, a rule broken).
   bool terminal() const { return terminal_; }
 
-  Error& WithHttpStatus(int status) & { http_status_ = status; return *this; }
+  Error& WithHttpStatus(int status) & {
+    http_status_ = status;
+    return *this;
+  }
   Error&& WithHttpStatus(int status) && { return std::move(WithHttpStatus(status)); }
-  Error& WithReason(std::string reason) & { reason_ = std::move(reason); return *this; }
+  Error& WithReason(std::string reason) & {
+    reason_ = std::move(reason);
+    return *this;
+  }
   Error&& WithReason(std::string reason) && { return std::move(WithReason(std::move(reason))); }
-  Error& WithCause(FieldCause cause) & { causes_.push_back(std::move(cause)); return *this; }
+  Error& WithCause(FieldCause cause) & {
+    causes_.push_back(std::move(cause));
+    return *this;
+  }
   Error&& WithCause(FieldCause cause) && { return std::move(WithCause(std::move(cause))); }
-  Error& WithRetryAfter(std::chrono::seconds d) & { retry_after_ = d; return *this; }
+  Error& WithRetryAfter(std::chrono::seconds d) & {
+    retry_after_ = d;
+    return *this;
+  }
   Error&& WithRetryAfter(std::chrono::seconds d) && { return std::move(WithRetryAfter(d)); }
-  Error& MarkTerminal() & { terminal_ = true; return *this; }
+  Error& MarkTerminal() & {
+    terminal_ = true;
+    return *this;
+  }
   Error&& MarkTerminal() && { return std::move(MarkTerminal()); }
 
   // Adds an outer layer of context: "while <what>". The newest is printed first.

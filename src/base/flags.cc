@@ -15,7 +15,8 @@ Status BadValue(const std::string& name, const std::string& value, const std::st
 
 std::string FlagSet::EnvName(const std::string& flag) {
   std::string env = "DRS_";
-  for (char c : flag) env += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char c : flag)
+    env += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return env;
 }
 
@@ -60,7 +61,8 @@ void FlagSet::Double(const std::string& name, double* target, std::string help) 
              [name, target](const std::string& v) -> Status {
                char* end = nullptr;
                const double parsed = std::strtod(v.c_str(), &end);
-               if (v.empty() || end != v.c_str() + v.size()) return BadValue(name, v, "want a number");
+               if (v.empty() || end != v.c_str() + v.size())
+                 return BadValue(name, v, "want a number");
                *target = parsed;
                return OkStatus();
              }});
@@ -72,7 +74,8 @@ void FlagSet::Duration(const std::string& name, std::chrono::milliseconds* targe
              [name, target](const std::string& v) -> Status {
                auto d = ParseGoDuration(v);
                if (!d.ok()) return BadValue(name, v, d.error().message());
-               if (d->count() < 0) return BadValue(name, v, "negative durations make no sense here");
+               if (d->count() < 0)
+                 return BadValue(name, v, "negative durations make no sense here");
                *target = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
                return OkStatus();
              }});
@@ -125,7 +128,8 @@ Result<std::vector<std::string>> FlagSet::Parse(
 }
 
 std::string FlagSet::Usage() const {
-  std::string out = "usage: " + program_ + " [flags]\n\nflags (each also settable as DRS_<NAME>):\n";
+  std::string out =
+      "usage: " + program_ + " [flags]\n\nflags (each also settable as DRS_<NAME>):\n";
   for (const auto& [name, flag] : flags_) {
     out += "  --" + name + (flag.is_bool ? "" : " value") + "\n      " + flag.help +
            " (default \"" + flag.default_text + "\"; env " + EnvName(name) + ")\n";

@@ -30,8 +30,8 @@ FlagSet Make(Options& o) {
 TEST(FlagsTest, CommandLineForms) {
   Options o;
   auto f = Make(o);
-  const char* argv[] = {"prog", "--log-level=debug", "--leader-elect", "--workers", "8",
-                        "--kube-api-qps=12.5", "--lease-duration=1m30s", "extra"};
+  const char* argv[] = {"prog", "--log-level=debug",   "--leader-elect",         "--workers",
+                        "8",    "--kube-api-qps=12.5", "--lease-duration=1m30s", "extra"};
   auto rest = f.Parse(8, argv, [](const char*) -> const char* { return nullptr; });
   ASSERT_TRUE(rest.ok()) << rest.error();
   EXPECT_EQ(o.level, "debug");
@@ -45,9 +45,8 @@ TEST(FlagsTest, CommandLineForms) {
 TEST(FlagsTest, EnvironmentIsOverriddenByTheCommandLine) {
   Options o;
   auto f = Make(o);
-  const std::map<std::string, std::string> env = {{"DRS_LOG_LEVEL", "warn"},
-                                                  {"DRS_WORKERS", "3"},
-                                                  {"DRS_LEADER_ELECT", "true"}};
+  const std::map<std::string, std::string> env = {
+      {"DRS_LOG_LEVEL", "warn"}, {"DRS_WORKERS", "3"}, {"DRS_LEADER_ELECT", "true"}};
   const char* argv[] = {"prog", "--workers=5"};
   auto rest = f.Parse(2, argv, [&](const char* n) -> const char* {
     auto it = env.find(n);

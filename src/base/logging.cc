@@ -3,8 +3,8 @@
 #include <atomic>
 #include <mutex>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/sinks/stdout_sinks.h>
+#include <nlohmann/json.hpp>
 
 namespace drs {
 namespace {

@@ -26,16 +26,25 @@ namespace internal {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}            // NOLINT(google-explicit-constructor)
-  Result(Error error) : v_(std::move(error)) {}        // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
 
   // REQUIRES: ok().
-  T& value() & { Check(); return std::get<0>(v_); }
-  const T& value() const& { Check(); return std::get<0>(v_); }
-  T&& value() && { Check(); return std::get<0>(std::move(v_)); }
+  T& value() & {
+    Check();
+    return std::get<0>(v_);
+  }
+  const T& value() const& {
+    Check();
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    Check();
+    return std::get<0>(std::move(v_));
+  }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T&& operator*() && { return std::move(*this).value(); }
@@ -80,12 +89,12 @@ inline Status OkStatus() { return {}; }
 #define DRS_CONCAT_(a, b) DRS_CONCAT_INNER_(a, b)
 
 // Returns the error of a Status or Result expression from the enclosing function.
-#define DRS_RETURN_IF_ERROR(expr)                  \
-  do {                                             \
-    auto drs_status_ = (expr);                     \
-    if (!drs_status_.ok()) {                       \
-      return std::move(drs_status_).error();       \
-    }                                              \
+#define DRS_RETURN_IF_ERROR(expr)            \
+  do {                                       \
+    auto drs_status_ = (expr);               \
+    if (!drs_status_.ok()) {                 \
+      return std::move(drs_status_).error(); \
+    }                                        \
   } while (false)
 
 // Evaluates a Result expression; on success assigns its value to LHS (which

@@ -15,7 +15,8 @@ Clock::Duration TokenBucket::Reserve() {
   last_ = now;
   tokens_ -= 1.0;
   if (tokens_ >= 0.0) return Clock::Duration::zero();
-  return std::chrono::duration_cast<Clock::Duration>(std::chrono::duration<double>(-tokens_ / qps_));
+  return std::chrono::duration_cast<Clock::Duration>(
+      std::chrono::duration<double>(-tokens_ / qps_));
 }
 
 bool TokenBucket::Wait(std::stop_token stop) {

@@ -31,8 +31,8 @@ class TokenBucket {
   const double qps_;
   const int burst_;
   std::mutex mu_;
-  double tokens_;             // guarded by mu_; may go negative (debt of reservations)
-  Clock::TimePoint last_;     // guarded by mu_
+  double tokens_;          // guarded by mu_; may go negative (debt of reservations)
+  Clock::TimePoint last_;  // guarded by mu_
 };
 
 }  // namespace drs

@@ -9,15 +9,15 @@
 #include <iostream>
 #include <thread>
 
+#include "api/group.h"
 #include "base/clock.h"
 #include "base/logging.h"
 #include "cmd/dr_syncer_options.h"
 #include "cmd/signals.h"
+#include "controller/namespacemapping/reconciler.h"
 #include "controller/remotecluster/cluster_connection.h"
 #include "controller/remotecluster/reconciler.h"
-#include "controller/namespacemapping/reconciler.h"
 #include "controller/replication/reconciler.h"
-#include "api/group.h"
 #include "kube/object.h"
 #include "kubeclient/in_cluster.h"
 #include "kubeclient/kubeconfig.h"
@@ -41,8 +41,9 @@ Result<kubeclient::RestConfig> LocalConfig(const DrSyncerOptions& o) {
     if (in_cluster.ok()) return in_cluster;
     const char* env = std::getenv("KUBECONFIG");
     if (env == nullptr || *env == '\0') {
-      return std::move(in_cluster).error().WithContext(
-          "no --kubeconfig, no $KUBECONFIG, and not running in a cluster");
+      return std::move(in_cluster)
+          .error()
+          .WithContext("no --kubeconfig, no $KUBECONFIG, and not running in a cluster");
     }
     path = env;
   }
@@ -100,7 +101,8 @@ int Run(const DrSyncerOptions& o, std::stop_token stop) {
         .lease_namespace = lease_namespace,
         .lease_name = o.leader_election_id,
         .identity = runtime::DefaultIdentity(),
-        .lease_duration = std::chrono::duration_cast<std::chrono::seconds>(o.leader_elect_lease_duration),
+        .lease_duration =
+            std::chrono::duration_cast<std::chrono::seconds>(o.leader_elect_lease_duration),
         .renew_deadline = o.leader_elect_renew_deadline,
         .retry_period = o.leader_elect_retry_period};
   }
@@ -125,8 +127,8 @@ int Run(const DrSyncerOptions& o, std::stop_token stop) {
                                      .registry = &manager.registry()});
   remote_clusters.AddEventHandlers(SpecChangeHandlers(rc_controller));
   manager.AddInformer(&remote_clusters);
-  manager.AddRunnable("remotecluster-controller",
-                      [&](std::stop_token st) { rc_controller.Run(st); }, true);
+  manager.AddRunnable(
+      "remotecluster-controller", [&](std::stop_token st) { rc_controller.Run(st); }, true);
 
   kubeclient::Discovery local_discovery(**rest, clock);
   runtime::Informer replications(local, clock,
@@ -153,7 +155,8 @@ int Run(const DrSyncerOptions& o, std::stop_token stop) {
   // Replications of its namespace at once instead of at their next retry.
   remote_clusters.AddEventHandlers(
       {.on_update = [&](const runtime::ObjectPtr& old_obj, const runtime::ObjectPtr& new_obj) {
-        if ((*old_obj).value("status", nlohmann::json()) == (*new_obj).value("status", nlohmann::json())) {
+        if ((*old_obj).value("status", nlohmann::json()) ==
+            (*new_obj).value("status", nlohmann::json())) {
           return;
         }
         for (const auto& key : replications.store().ListKeys()) {
@@ -161,11 +164,12 @@ int Run(const DrSyncerOptions& o, std::stop_token stop) {
         }
       }});
   manager.AddInformer(&replications);
-  manager.AddRunnable("replication-controller",
-                      [&](std::stop_token st) { repl_controller.Run(st); }, true);
+  manager.AddRunnable(
+      "replication-controller", [&](std::stop_token st) { repl_controller.Run(st); }, true);
 
   // Deprecated NamespaceMappings become Replications.
-  runtime::Informer mappings(local, clock, {.gvr = api::kNamespaceMappings, .ns = o.watch_namespace},
+  runtime::Informer mappings(local, clock,
+                             {.gvr = api::kNamespaceMappings, .ns = o.watch_namespace},
                              std::chrono::minutes(10));
   controller::NamespaceMappingReconciler mapping_reconciler(local, mappings.store(), events, clock);
   runtime::Controller mapping_controller(mapping_reconciler, clock,
@@ -175,8 +179,8 @@ int Run(const DrSyncerOptions& o, std::stop_token stop) {
                                           .registry = &manager.registry()});
   mappings.AddEventHandlers(SpecChangeHandlers(mapping_controller));
   manager.AddInformer(&mappings);
-  manager.AddRunnable("namespacemapping-controller",
-                      [&](std::stop_token st) { mapping_controller.Run(st); }, true);
+  manager.AddRunnable(
+      "namespacemapping-controller", [&](std::stop_token st) { mapping_controller.Run(st); }, true);
 
   log->info(Fields("starting", {{"version", kVersion},
                                 {"namespace", o.watch_namespace.empty() ? "*" : o.watch_namespace},

@@ -3,8 +3,9 @@
 namespace drs::cmd {
 
 void RegisterFlags(FlagSet& f, DrSyncerOptions& o) {
-  f.String("kubeconfig", &o.kubeconfig,
-           "kubeconfig of the cluster dr-syncer runs in; empty = in-cluster config, else $KUBECONFIG");
+  f.String(
+      "kubeconfig", &o.kubeconfig,
+      "kubeconfig of the cluster dr-syncer runs in; empty = in-cluster config, else $KUBECONFIG");
   f.String("context", &o.context, "kubeconfig context; empty = current-context");
   f.String("namespace", &o.watch_namespace,
            "namespace to watch for RemoteClusters and Replications; empty = all namespaces");
@@ -12,8 +13,7 @@ void RegisterFlags(FlagSet& f, DrSyncerOptions& o) {
            "host:port for /metrics; \"0\" disables it");
   f.String("health-probe-bind-address", &o.health_probe_bind_address,
            "host:port for /healthz and /readyz; \"0\" disables it");
-  f.Bool("leader-elect", &o.leader_elect,
-         "elect a leader with a Lease so only one replica writes");
+  f.Bool("leader-elect", &o.leader_elect, "elect a leader with a Lease so only one replica writes");
   f.String("leader-election-id", &o.leader_election_id, "name of the leader election Lease");
   f.String("leader-election-namespace", &o.leader_election_namespace,
            "namespace of the Lease; empty = --namespace, else $POD_NAMESPACE");
@@ -25,8 +25,7 @@ void RegisterFlags(FlagSet& f, DrSyncerOptions& o) {
              "time between acquire and renew attempts");
   f.String("log-level", &o.log_level, "trace, debug, info, warn, error or off");
   f.String("log-format", &o.log_format, "text or json");
-  f.Int("remotecluster-workers", &o.remotecluster_workers,
-        "RemoteClusters reconciled in parallel");
+  f.Int("remotecluster-workers", &o.remotecluster_workers, "RemoteClusters reconciled in parallel");
   f.Int("replication-workers", &o.replication_workers, "Replications synced in parallel");
   f.Double("kube-api-qps", &o.kube_api_qps, "client QPS towards the local API server");
   f.Int("kube-api-burst", &o.kube_api_burst, "client burst towards the local API server");

@@ -76,7 +76,8 @@ std::unique_ptr<CredentialSource> MakeCredentialSource(const RestConfig& config,
   if (!config.bearer_token_file.empty()) {
     return std::make_unique<FileToken>(config.bearer_token_file, clock);
   }
-  if (!config.bearer_token.empty()) return std::make_unique<StaticToken>(config.bearer_token.Copy());
+  if (!config.bearer_token.empty())
+    return std::make_unique<StaticToken>(config.bearer_token.Copy());
   return nullptr;
 }
 

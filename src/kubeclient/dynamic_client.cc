@@ -20,10 +20,14 @@ std::string MetaString(const json& object, const char* field) {
 
 std::string ContentType(PatchType type) {
   switch (type) {
-    case PatchType::kJson: return "application/json-patch+json";
-    case PatchType::kMerge: return "application/merge-patch+json";
-    case PatchType::kStrategicMerge: return "application/strategic-merge-patch+json";
-    case PatchType::kApply: return "application/apply-patch+yaml";
+    case PatchType::kJson:
+      return "application/json-patch+json";
+    case PatchType::kMerge:
+      return "application/merge-patch+json";
+    case PatchType::kStrategicMerge:
+      return "application/strategic-merge-patch+json";
+    case PatchType::kApply:
+      return "application/apply-patch+yaml";
   }
   return "application/merge-patch+json";
 }
@@ -54,8 +58,10 @@ Result<ObjectList> DynamicClient::List(const Gvr& gvr, std::string_view ns,
   auto path = kube::ResourcePath(gvr, ns);
   if (!path.ok()) return std::move(path).error().WithContext(what);
   RestRequest req{.path = *path};
-  if (!options.label_selector.empty()) req.query.emplace_back("labelSelector", options.label_selector);
-  if (!options.field_selector.empty()) req.query.emplace_back("fieldSelector", options.field_selector);
+  if (!options.label_selector.empty())
+    req.query.emplace_back("labelSelector", options.label_selector);
+  if (!options.field_selector.empty())
+    req.query.emplace_back("fieldSelector", options.field_selector);
   if (options.limit > 0) req.query.emplace_back("limit", std::to_string(options.limit));
   if (!options.continue_token.empty()) req.query.emplace_back("continue", options.continue_token);
   if (!options.resource_version.empty()) {
@@ -82,8 +88,7 @@ Result<ObjectList> DynamicClient::List(const Gvr& gvr, std::string_view ns,
 
 Result<std::string> DynamicClient::ListPages(
     const Gvr& gvr, std::string_view ns, ListOptions options,
-    const std::function<Status(ObjectList&& page, bool restarted)>& on_page,
-    std::stop_token stop) {
+    const std::function<Status(ObjectList&& page, bool restarted)>& on_page, std::stop_token stop) {
   if (options.limit <= 0) options.limit = kDefaultPageSize;
   const ListOptions first = options;
   bool restarted = false;

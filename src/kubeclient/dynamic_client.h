@@ -93,8 +93,7 @@ class DynamicClient {
                                 const WriteOptions& options = {}, std::stop_token stop = {});
   Result<nlohmann::json> UpdateStatus(const Gvr& gvr, std::string_view ns,
                                       const nlohmann::json& object,
-                                      const WriteOptions& options = {},
-                                      std::stop_token stop = {});
+                                      const WriteOptions& options = {}, std::stop_token stop = {});
   Result<nlohmann::json> Patch(const Gvr& gvr, std::string_view ns, std::string_view name,
                                PatchType type, const nlohmann::json& patch,
                                const PatchOptions& options = {}, std::string_view subresource = "",

@@ -32,8 +32,7 @@ std::chrono::seconds RetryAfter(const HttpResponse& response) {
   if (h == nullptr) return std::chrono::seconds(0);
   long long seconds = 0;
   const auto [_, ec] = std::from_chars(h->data(), h->data() + h->size(), seconds);
-  return ec == std::errc() && seconds > 0 ? std::chrono::seconds(seconds)
-                                          : std::chrono::seconds(0);
+  return ec == std::errc() && seconds > 0 ? std::chrono::seconds(seconds) : std::chrono::seconds(0);
 }
 
 std::mt19937_64& Rng() {
@@ -135,8 +134,8 @@ Result<HttpResponse> RestClient::Execute(const RestRequest& request, const DataC
     auto http = Build(request, stop);
     if (!http.ok()) return std::move(http).error().WithContext("authenticating " + what);
     const auto started = clock_.Now();
-    auto result = on_data != nullptr ? transport_.Stream(*http, *on_data, stop)
-                                     : transport_.Do(*http, stop);
+    auto result =
+        on_data != nullptr ? transport_.Stream(*http, *on_data, stop) : transport_.Do(*http, stop);
     if (observer_ != nullptr) {
       observer_->Observe(request.verb, result.ok() ? result->status : 0, clock_.Now() - started);
     }
@@ -152,9 +151,9 @@ Result<HttpResponse> RestClient::Execute(const RestRequest& request, const DataC
         ServerDidNotAct(result) || (idempotent && TransientForIdempotent(result));
     if (!retryable || attempt >= request.max_retries.value_or(retry_.max_retries)) {
       if (!result.ok()) return std::move(result).error();
-      return kube::ErrorFromHttp(result->status, result->body,
-                                 result->Header("retry-after") ? *result->Header("retry-after")
-                                                               : std::string())
+      return kube::ErrorFromHttp(
+                 result->status, result->body,
+                 result->Header("retry-after") ? *result->Header("retry-after") : std::string())
           .WithContext(what);
     }
     auto delay = std::chrono::duration_cast<Clock::Duration>(
@@ -164,15 +163,15 @@ Result<HttpResponse> RestClient::Execute(const RestRequest& request, const DataC
       delay = std::max(delay, std::chrono::duration_cast<Clock::Duration>(server_asked));
     }
     GetLogger("kubeclient")
-        ->warn(Fields("retrying request",
-                      {{"request", what},
-                       {"server", config_.server},
-                       {"attempt", std::to_string(attempt + 1)},
-                       {"status", result.ok() ? std::to_string(result->status)
-                                              : result.error().ToString()},
-                       {"delay_ms", std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                       delay)
-                                                       .count())}}));
+        ->warn(Fields(
+            "retrying request",
+            {{"request", what},
+             {"server", config_.server},
+             {"attempt", std::to_string(attempt + 1)},
+             {"status", result.ok() ? std::to_string(result->status) : result.error().ToString()},
+             {"delay_ms",
+              std::to_string(
+                  std::chrono::duration_cast<std::chrono::milliseconds>(delay).count())}}));
     if (!clock_.SleepFor(delay, stop)) return CancelledError(what + ": cancelled");
   }
 }

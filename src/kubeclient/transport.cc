@@ -128,8 +128,10 @@ struct Transport::Transfer {
       std::transform(name.begin(), name.end(), name.begin(),
                      [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
       std::string_view value = line.substr(colon + 1);
-      while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-      while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
+      while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+        value.remove_prefix(1);
+      while (!value.empty() &&
+             (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
         value.remove_suffix(1);
       }
       t->response.headers[name] = std::string(value);
@@ -180,10 +182,10 @@ Transport::Transport(const RestConfig& config)
       client_key_pem_(config.client_key_pem.Copy()) {
   GlobalInit();
   if (insecure_) {
-    GetLogger("kubeclient")->warn(Fields(
-        "TLS verification is OFF for this cluster because its kubeconfig sets "
-        "insecure-skip-tls-verify",
-        {{"server", server_}, {"source", config.source}}));
+    GetLogger("kubeclient")
+        ->warn(Fields("TLS verification is OFF for this cluster because its kubeconfig sets "
+                      "insecure-skip-tls-verify",
+                      {{"server", server_}, {"source", config.source}}));
   }
 }
 

@@ -30,7 +30,6 @@ inline constexpr std::string_view kConnectFailedReason = "ConnectFailed";
 // Called with each chunk of a streamed body; return false to stop reading.
 using DataCallback = std::function<bool(std::string_view chunk)>;
 
-
 class Transport {
  public:
   // REQUIRES: config.server is an http(s) URL.

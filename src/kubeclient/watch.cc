@@ -20,11 +20,16 @@ std::optional<WatchEventType> ParseType(std::string_view t) {
 
 std::string_view WatchEventTypeName(WatchEventType type) {
   switch (type) {
-    case WatchEventType::kAdded: return "ADDED";
-    case WatchEventType::kModified: return "MODIFIED";
-    case WatchEventType::kDeleted: return "DELETED";
-    case WatchEventType::kBookmark: return "BOOKMARK";
-    case WatchEventType::kError: return "ERROR";
+    case WatchEventType::kAdded:
+      return "ADDED";
+    case WatchEventType::kModified:
+      return "MODIFIED";
+    case WatchEventType::kDeleted:
+      return "DELETED";
+    case WatchEventType::kBookmark:
+      return "BOOKMARK";
+    case WatchEventType::kError:
+      return "ERROR";
   }
   return "UNKNOWN";
 }
@@ -67,16 +72,17 @@ Result<WatchEnd> Watch(RestClient& client, const Gvr& gvr, std::string_view ns,
   const std::string what = "watching " + Describe(gvr, ns, "");
   auto path = kube::ResourcePath(gvr, ns);
   if (!path.ok()) return std::move(path).error().WithContext(what);
-  RestRequest req{.path = *path,
-                  .timeout = std::chrono::milliseconds(0),
-                  .idle_timeout = options.idle_timeout};
+  RestRequest req{
+      .path = *path, .timeout = std::chrono::milliseconds(0), .idle_timeout = options.idle_timeout};
   req.query.emplace_back("watch", "true");
   if (!options.resource_version.empty()) {
     req.query.emplace_back("resourceVersion", options.resource_version);
   }
   if (options.allow_bookmarks) req.query.emplace_back("allowWatchBookmarks", "true");
-  if (!options.label_selector.empty()) req.query.emplace_back("labelSelector", options.label_selector);
-  if (!options.field_selector.empty()) req.query.emplace_back("fieldSelector", options.field_selector);
+  if (!options.label_selector.empty())
+    req.query.emplace_back("labelSelector", options.label_selector);
+  if (!options.field_selector.empty())
+    req.query.emplace_back("fieldSelector", options.field_selector);
   req.query.emplace_back("timeoutSeconds", std::to_string(options.timeout.count()));
 
   WatchDecoder decoder;

@@ -18,9 +18,9 @@ Controller::Controller(Reconciler& reconciler, Clock& clock, ControllerOptions o
                                      .rate_limiter = std::move(options.rate_limiter),
                                      .metrics_provider = options.queue_metrics}) {
   if (options.registry != nullptr) {
-    reconciles_ = &options.registry->AddCounter(
-        "controller_runtime_reconcile_total", "Reconciles per controller and result.",
-        {"controller", "result"});
+    reconciles_ = &options.registry->AddCounter("controller_runtime_reconcile_total",
+                                                "Reconciles per controller and result.",
+                                                {"controller", "result"});
     reconcile_seconds_ = &options.registry->AddHistogram(
         "controller_runtime_reconcile_time_seconds", "Time per reconcile.", {"controller"});
   }
@@ -41,8 +41,9 @@ EventHandlers Controller::EnqueueHandlers() {
 }
 
 void Controller::Run(std::stop_token stop) {
-  GetLogger("controller")->info(Fields("starting workers", {{"controller", name_},
-                                                           {"workers", std::to_string(workers_)}}));
+  GetLogger("controller")
+      ->info(Fields("starting workers",
+                    {{"controller", name_}, {"workers", std::to_string(workers_)}}));
   {
     std::vector<std::jthread> workers;
     for (int i = 0; i < workers_; ++i) {
@@ -80,15 +81,16 @@ void Controller::ProcessOne(const std::string& key, std::stop_token stop) {
       queue_.Forget(key);
       outcome = "error";
       if (result.error().code() != ErrorCode::kCancelled) {
-        log->error(Fields("reconcile failed; not retrying until the object changes",
-                          {{"controller", name_}, {"object", key},
-                           {"error", result.error().ToString()}}));
+        log->error(
+            Fields("reconcile failed; not retrying until the object changes",
+                   {{"controller", name_}, {"object", key}, {"error", result.error().ToString()}}));
       }
     } else {
       queue_.AddRateLimited(key);
       outcome = "error";
       log->warn(Fields("reconcile failed; will retry",
-                       {{"controller", name_}, {"object", key},
+                       {{"controller", name_},
+                        {"object", key},
                         {"retries", std::to_string(queue_.NumRequeues(key))},
                         {"error", result.error().ToString()}}));
     }
@@ -97,7 +99,8 @@ void Controller::ProcessOne(const std::string& key, std::stop_token stop) {
     // the process down; the key is retried with backoff.
     queue_.AddRateLimited(key);
     outcome = "error";
-    log->error(Fields("reconcile threw", {{"controller", name_}, {"object", key}, {"what", e.what()}}));
+    log->error(
+        Fields("reconcile threw", {{"controller", name_}, {"object", key}, {"what", e.what()}}));
   }
   if (reconciles_ != nullptr) {
     reconciles_->WithLabels({name_, outcome}).Inc();

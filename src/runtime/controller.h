@@ -70,7 +70,7 @@ class Controller {
   const std::string name_;
   const int workers_;
   WorkQueue queue_;
-  CounterFamily* reconciles_ = nullptr;         // {controller, result}
+  CounterFamily* reconciles_ = nullptr;           // {controller, result}
   HistogramFamily* reconcile_seconds_ = nullptr;  // {controller}
 };
 

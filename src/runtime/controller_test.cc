@@ -104,7 +104,8 @@ TEST_F(ControllerTest, TerminalErrorsAreNotRetried) {
 }
 
 TEST_F(ControllerTest, RequeueAfterComesBack) {
-  reconciler_.Script("ns/r", {ReconcileResult{.requeue_after = milliseconds(5)}, ReconcileResult{}});
+  reconciler_.Script("ns/r",
+                     {ReconcileResult{.requeue_after = milliseconds(5)}, ReconcileResult{}});
   controller_.Enqueue("ns/r");
   ASSERT_TRUE(reconciler_.WaitForCalls("ns/r", 2));
 }

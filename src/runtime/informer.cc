@@ -12,7 +12,9 @@ Informer::Informer(kubeclient::DynamicClient& client, Clock& clock, ReflectorOpt
 
 Informer::~Informer() { Stop(); }
 
-void Informer::AddEventHandlers(EventHandlers handlers) { handlers_.push_back(std::move(handlers)); }
+void Informer::AddEventHandlers(EventHandlers handlers) {
+  handlers_.push_back(std::move(handlers));
+}
 
 void Informer::Dispatch(const std::function<void(const EventHandlers&)>& call) const {
   for (const auto& h : handlers_) call(h);

@@ -44,8 +44,8 @@ void Manager::AddRunnable(std::string name, RunnableFn fn, bool needs_leader_ele
 void Manager::AddReadinessCheck(const std::string& name, HealthCheckFn check) {
   if (!health_) {
     health_ = std::make_unique<HttpServer>(HttpServerOptions{
-        .bind_address = Disabled(options_.health_bind_address) ? "127.0.0.1:0"
-                                                               : options_.health_bind_address});
+        .bind_address =
+            Disabled(options_.health_bind_address) ? "127.0.0.1:0" : options_.health_bind_address});
   }
   health_->AddReadinessCheck(name, std::move(check));
 }
@@ -53,8 +53,8 @@ void Manager::AddReadinessCheck(const std::string& name, HealthCheckFn check) {
 void Manager::AddLivenessCheck(const std::string& name, HealthCheckFn check) {
   if (!health_) {
     health_ = std::make_unique<HttpServer>(HttpServerOptions{
-        .bind_address = Disabled(options_.health_bind_address) ? "127.0.0.1:0"
-                                                               : options_.health_bind_address});
+        .bind_address =
+            Disabled(options_.health_bind_address) ? "127.0.0.1:0" : options_.health_bind_address});
   }
   health_->AddLivenessCheck(name, std::move(check));
 }
@@ -162,9 +162,9 @@ Status Manager::RunElected(std::stop_token stop) {
             GetLogger("manager")->info(Fields("new leader", {{"identity", identity}}));
           },
   };
-  DRS_ASSIGN_OR_RETURN(auto elector, LeaderElector::Create(*options_.leader_election,
-                                                           std::move(callbacks), *lease_client_,
-                                                           clock_));
+  DRS_ASSIGN_OR_RETURN(auto elector,
+                       LeaderElector::Create(*options_.leader_election, std::move(callbacks),
+                                             *lease_client_, clock_));
   Status ran = elector->Run(stop);
   if (stop.stop_requested()) return OkStatus();
   if (ran.ok()) return UnavailableError("leader election ended without a stop request");

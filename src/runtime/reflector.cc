@@ -71,7 +71,8 @@ void Reflector::Run(std::stop_token stop) {
         } else if (step != ReflectorStep::kStop) {
           ++failures;
           SetError(listed.error().ToString());
-          log->warn(Fields("list failed", {{"resource", what}, {"error", listed.error().ToString()}}));
+          log->warn(
+              Fields("list failed", {{"resource", what}, {"error", listed.error().ToString()}}));
         }
         break;
       }
@@ -154,7 +155,8 @@ Status Reflector::List(std::stop_token stop) {
     if (it == before.end()) {
       if (handlers_.on_add) handlers_.on_add(obj, initial);
     } else {
-      if (kube::ResourceVersion(*it->second) != kube::ResourceVersion(*obj) && handlers_.on_update) {
+      if (kube::ResourceVersion(*it->second) != kube::ResourceVersion(*obj) &&
+          handlers_.on_update) {
         handlers_.on_update(it->second, obj);
       }
       before.erase(it);

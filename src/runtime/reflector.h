@@ -17,8 +17,8 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <stop_token>
 #include <string>
 
@@ -39,10 +39,10 @@ struct EventHandlers {
 
 // What the reflector does next.
 enum class ReflectorStep {
-  kList,            // (re)list, then watch from the list's version
-  kWatch,           // watch from the last version seen, at once
-  kBackoffWatch,    // wait (backoff), then watch from the last version
-  kBackoffList,     // wait (backoff), then relist
+  kList,          // (re)list, then watch from the list's version
+  kWatch,         // watch from the last version seen, at once
+  kBackoffWatch,  // wait (backoff), then watch from the last version
+  kBackoffList,   // wait (backoff), then relist
   kStop,
 };
 
@@ -75,8 +75,8 @@ struct ReflectorStats {
 class Reflector {
  public:
   // REQUIRES: `client`, `store` and `clock` outlive the reflector.
-  Reflector(kubeclient::DynamicClient& client, Store& store, Clock& clock,
-            ReflectorOptions options, EventHandlers handlers);
+  Reflector(kubeclient::DynamicClient& client, Store& store, Clock& clock, ReflectorOptions options,
+            EventHandlers handlers);
 
   // Runs until stopped. Returns OK on stop; never returns on transient errors.
   void Run(std::stop_token stop);

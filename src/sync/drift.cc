@@ -14,7 +14,8 @@ nlohmann::json ProjectOnto(const nlohmann::json& desired, const nlohmann::json& 
   }
   if (desired.is_array() && live.is_array() && desired.size() == live.size()) {
     nlohmann::json out = nlohmann::json::array();
-    for (std::size_t i = 0; i < desired.size(); ++i) out.push_back(ProjectOnto(desired[i], live[i]));
+    for (std::size_t i = 0; i < desired.size(); ++i)
+      out.push_back(ProjectOnto(desired[i], live[i]));
     return out;
   }
   return live;

@@ -39,7 +39,11 @@ TEST(DriftTest, HandEditsOfOurFieldsAreDrift) {
   } cases[] = {
       {"selector changed", [](json& l) { l["spec"]["selector"]["app"] = "evil"; }, true},
       {"port changed", [](json& l) { l["spec"]["ports"][0]["port"] = 8080; }, true},
-      {"port added", [](json& l) { l["spec"]["ports"].push_back({{"port", 9}}); }, true},
+      {"port added",
+       [](json& l) {
+         l["spec"]["ports"].push_back({{"port", 9}});
+       },
+       true},
       {"our label removed", [](json& l) { l["metadata"]["labels"].erase("app"); }, true},
       {"extra label added by someone", [](json& l) { l["metadata"]["labels"]["x"] = "y"; }, false},
       {"type changed", [](json& l) { l["spec"]["type"] = "NodePort"; }, true},

@@ -169,7 +169,8 @@ Status EnsureNamespace(ClusterHandles source, ClusterHandles destination,
 
 namespace {
 
-const kube::GroupVersionResource kCrdsGvr{"apiextensions.k8s.io", "v1", "customresourcedefinitions"};
+const kube::GroupVersionResource kCrdsGvr{"apiextensions.k8s.io", "v1",
+                                          "customresourcedefinitions"};
 // A new CRD is usually Established within a second; past this the sync goes
 // on and reports the type if the destination still does not serve it.
 constexpr auto kCrdEstablishTimeout = std::chrono::seconds(15);
@@ -195,7 +196,8 @@ void SyncCrds(ClusterHandles source, ClusterHandles destination, const Namespace
     auto crd = source.client.Get(kCrdsGvr, "", name, stop);
     if (!crd.ok()) {
       if (crd.error().code() != ErrorCode::kNotFound) {
-        report.Fail("CustomResourceDefinition", name, "reading it in the source: " + crd.error().message());
+        report.Fail("CustomResourceDefinition", name,
+                    "reading it in the source: " + crd.error().message());
       }
       continue;  // an aggregated API, not a CRD
     }
@@ -206,9 +208,11 @@ void SyncCrds(ClusterHandles source, ClusterHandles destination, const Namespace
     }
     auto live = destination.client.Get(kCrdsGvr, "", name, stop);
     if (live.ok() && !IsOurs(*live)) continue;  // installed there by someone else: leave it
-    if (live.ok() && AppliedHash(*live) == desired->hash && !HasDrifted(desired->object, *live)) continue;
+    if (live.ok() && AppliedHash(*live) == desired->hash && !HasDrifted(desired->object, *live))
+      continue;
     auto r = destination.client.Apply(kCrdsGvr, "", desired->object,
-                                      {.field_manager = std::string(kFieldManager), .force = true}, "", stop);
+                                      {.field_manager = std::string(kFieldManager), .force = true},
+                                      "", stop);
     ++report.writes;
     if (!r.ok()) {
       report.Fail("CustomResourceDefinition", name, r.error().message());
@@ -262,7 +266,8 @@ Result<SyncReport> SyncNamespace(ClusterHandles source, ClusterHandles destinati
     std::map<std::string, json> live;
     for (auto& item : dst->items) {
       if (!item.contains("kind")) item["kind"] = kind;
-      if (!item.contains("apiVersion")) item["apiVersion"] = plan.destination.group_version().ToString();
+      if (!item.contains("apiVersion"))
+        item["apiVersion"] = plan.destination.group_version().ToString();
       live.emplace(Name(item), std::move(item));
     }
 

@@ -47,7 +47,8 @@ class DrSyncerEnv : public ::testing::Test {
                 "crd/remoteclusters.dr-syncer.io"});
     ns_ = UniqueNamespace("e2e");
     CreateNamespace(source_, ns_);
-    RunTestbed({"kubectl", "source", "-n", ns_, "apply", "-f", SourceDir() + "/deploy/rbac/role.yaml"});
+    RunTestbed(
+        {"kubectl", "source", "-n", ns_, "apply", "-f", SourceDir() + "/deploy/rbac/role.yaml"});
     sa_kubeconfig_ = RunTestbed({"serviceaccount", "source", ns_, "dr-syncer"});
     RunTestbed({"kubectl", "source", "-n", ns_, "create", "rolebinding", "dr-syncer",
                 "--role=dr-syncer", "--serviceaccount=" + ns_ + ":dr-syncer"});
@@ -55,12 +56,12 @@ class DrSyncerEnv : public ::testing::Test {
 
   // The dr cluster's admin kubeconfig in a Secret of the test namespace.
   void PutKubeconfigSecret(const std::string& name, const std::string& bytes) {
-    const nlohmann::json secret = {
-        {"apiVersion", "v1"},
-        {"kind", "Secret"},
-        {"metadata", {{"name", name}, {"namespace", ns_}}},
-        {"data", {{"kubeconfig", Base64Encode(bytes)}}}};
-    auto r = source_.dynamic->Apply(kSecretsGvr, ns_, secret, {.field_manager = "e2e", .force = true});
+    const nlohmann::json secret = {{"apiVersion", "v1"},
+                                   {"kind", "Secret"},
+                                   {"metadata", {{"name", name}, {"namespace", ns_}}},
+                                   {"data", {{"kubeconfig", Base64Encode(bytes)}}}};
+    auto r =
+        source_.dynamic->Apply(kSecretsGvr, ns_, secret, {.field_manager = "e2e", .force = true});
     ASSERT_TRUE(r.ok()) << r.error();
   }
   std::string DrKubeconfig() {
@@ -76,12 +77,14 @@ class DrSyncerEnv : public ::testing::Test {
         {{"apiVersion", "dr-syncer.io/v1alpha1"},
          {"kind", "RemoteCluster"},
          {"metadata", {{"name", name}, {"namespace", ns_}}},
-         {"spec", {{"kubeconfigSecretRef", {{"name", secret}}}, {"probeInterval", probe_interval}}}});
+         {"spec",
+          {{"kubeconfigSecretRef", {{"name", secret}}}, {"probeInterval", probe_interval}}}});
     ASSERT_TRUE(r.ok()) << r.error();
   }
 
   // {status, reason} of a condition of a RemoteCluster, or {"", ""}.
-  std::pair<std::string, std::string> ConditionOf(const std::string& name, const std::string& type) {
+  std::pair<std::string, std::string> ConditionOf(const std::string& name,
+                                                  const std::string& type) {
     auto rc = source_.dynamic->Get(kRemoteClustersGvr, ns_, name);
     if (!rc.ok()) return {};
     for (const auto& c : rc->value("status", nlohmann::json::object())
@@ -91,15 +94,19 @@ class DrSyncerEnv : public ::testing::Test {
     return {};
   }
   bool WaitCondition(const std::string& name, const std::string& type, const std::string& status,
-                     const std::string& reason, std::chrono::seconds timeout = std::chrono::seconds(30)) {
-    return PollFor([&] {
-      auto [s, r] = ConditionOf(name, type);
-      return s == status && (reason.empty() || r == reason);
-    }, timeout);
+                     const std::string& reason,
+                     std::chrono::seconds timeout = std::chrono::seconds(30)) {
+    return PollFor(
+        [&] {
+          auto [s, r] = ConditionOf(name, type);
+          return s == status && (reason.empty() || r == reason);
+        },
+        timeout);
   }
 
   // dr-syncer as the least-privilege ServiceAccount, watching the test namespace.
-  BackgroundProcess StartDrSyncer(const std::string& log_name, std::vector<std::string> extra = {}) {
+  BackgroundProcess StartDrSyncer(const std::string& log_name,
+                                  std::vector<std::string> extra = {}) {
     std::vector<std::string> argv = {DrSyncerBinary(),
                                      "--kubeconfig=" + sa_kubeconfig_,
                                      "--namespace=" + ns_,
@@ -107,8 +114,8 @@ class DrSyncerEnv : public ::testing::Test {
                                      "--health-probe-bind-address=127.0.0.1:0",
                                      "--log-level=debug"};
     argv.insert(argv.end(), extra.begin(), extra.end());
-    return BackgroundProcess::Start(argv, bed_.Cluster("source").dir + "/../../" + ns_ + "-" +
-                                              log_name + ".log");
+    return BackgroundProcess::Start(
+        argv, bed_.Cluster("source").dir + "/../../" + ns_ + "-" + log_name + ".log");
   }
 
   Testbed bed_;
@@ -131,7 +138,8 @@ inline int MetricsPortFromLog(const std::string& log) {
 // GET http://127.0.0.1:port/metrics, or "" on failure.
 inline std::string ScrapeMetrics(int port) {
   kubeclient::RestConfig config{.server = "http://127.0.0.1:" + std::to_string(port)};
-  auto client = kubeclient::RestClient::Create(std::move(config), RealClock::Get(), {.max_retries = 0});
+  auto client =
+      kubeclient::RestClient::Create(std::move(config), RealClock::Get(), {.max_retries = 0});
   if (!client.ok()) return "";
   auto r = (*client)->Send({.path = "/metrics", .accept = "text/plain"});
   return r.ok() ? r->body : "";

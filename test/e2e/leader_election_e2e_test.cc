@@ -22,8 +22,7 @@ class LeaderElectionE2ETest : public DrSyncerEnv {
 };
 
 TEST_F(LeaderElectionE2ETest, OneLeaderFailoverOnKillAndCleanRelease) {
-  const std::vector<std::string> election = {"--leader-elect",
-                                             "--leader-elect-lease-duration=4s",
+  const std::vector<std::string> election = {"--leader-elect", "--leader-elect-lease-duration=4s",
                                              "--leader-elect-renew-deadline=3s",
                                              "--leader-elect-retry-period=500ms"};
   auto a = StartDrSyncer("leader-a", election);
@@ -38,13 +37,15 @@ TEST_F(LeaderElectionE2ETest, OneLeaderFailoverOnKillAndCleanRelease) {
   BackgroundProcess& follower = a_leads ? b : a;
 
   // Exactly one says so in its metrics.
-  ASSERT_TRUE(PollFor([&] {
-    return MetricsPortFromLog(leader.Log()) > 0 && MetricsPortFromLog(follower.Log()) > 0;
-  }, std::chrono::seconds(10)));
+  ASSERT_TRUE(PollFor(
+      [&] {
+        return MetricsPortFromLog(leader.Log()) > 0 && MetricsPortFromLog(follower.Log()) > 0;
+      },
+      std::chrono::seconds(10)));
   const std::string series = "leader_election_master_status{name=\"dr-syncer-leader\"}";
-  EXPECT_TRUE(PollFor([&] {
-    return MetricValue(ScrapeMetrics(MetricsPortFromLog(leader.Log())), series) == 1;
-  }, std::chrono::seconds(10)));
+  EXPECT_TRUE(PollFor(
+      [&] { return MetricValue(ScrapeMetrics(MetricsPortFromLog(leader.Log())), series) == 1; },
+      std::chrono::seconds(10)));
   EXPECT_NE(MetricValue(ScrapeMetrics(MetricsPortFromLog(follower.Log())), series), 1);
 
   // kill -9: no release; the follower waits out the lease, then takes over.
@@ -52,7 +53,8 @@ TEST_F(LeaderElectionE2ETest, OneLeaderFailoverOnKillAndCleanRelease) {
   leader.Signal(SIGKILL);
   ASSERT_TRUE(PollFor([&] { return Holds(Holder(), follower); }, std::chrono::seconds(15)))
       << follower.Log();
-  const double takeover = std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count();
+  const double takeover =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count();
   RecordProperty("takeover_seconds", std::to_string(takeover));
   EXPECT_LT(takeover, 4.0 + 2 * 0.5 * 1.2 + 2.0) << "lease + two jittered retries + margin";
 

@@ -23,7 +23,8 @@ TEST_F(RemoteClusterE2ETest, BecomesReadyAndFollowsItsSecret) {
   auto syncer = StartDrSyncer("follow");
   ASSERT_TRUE(syncer.ok());
   ASSERT_TRUE(WaitCondition("dr", "Ready", "True", "Ready")) << syncer.Log();
-  EXPECT_EQ(ConditionOf("dr", "Reachable"), std::make_pair(std::string("True"), std::string("Connected")));
+  EXPECT_EQ(ConditionOf("dr", "Reachable"),
+            std::make_pair(std::string("True"), std::string("Connected")));
   auto rc = source_.dynamic->Get(kRemoteClustersGvr, ns_, "dr");
   ASSERT_TRUE(rc.ok());
   EXPECT_EQ(rc->at("status").at("serverVersion"), bed_.kubernetes_version());
@@ -54,10 +55,13 @@ TEST_F(RemoteClusterE2ETest, BecomesReadyAndFollowsItsSecret) {
 
   // Deleting the RemoteCluster runs the finalizer.
   ASSERT_TRUE(source_.dynamic->Delete(kRemoteClustersGvr, ns_, "dr").ok());
-  EXPECT_TRUE(PollFor([&] {
-    auto r = source_.dynamic->Get(kRemoteClustersGvr, ns_, "dr");
-    return !r.ok() && r.error().code() == ErrorCode::kNotFound;
-  }, std::chrono::seconds(20))) << syncer.Log();
+  EXPECT_TRUE(PollFor(
+      [&] {
+        auto r = source_.dynamic->Get(kRemoteClustersGvr, ns_, "dr");
+        return !r.ok() && r.error().code() == ErrorCode::kNotFound;
+      },
+      std::chrono::seconds(20)))
+      << syncer.Log();
 
   syncer.Signal(SIGTERM);
   EXPECT_EQ(syncer.Wait(std::chrono::seconds(10)), 0) << syncer.Log();
@@ -100,7 +104,8 @@ TEST_F(RemoteClusterE2ETest, MetricsAndBoundedStatusWritesWhileIdle) {
   EXPECT_GT(MetricValue(before, "process_resident_memory_bytes"), 0);
   EXPECT_NE(before.find("rest_client_requests_total{cluster=\"local\""), std::string::npos);
   // Requests to the remote cluster are counted under its own label.
-  EXPECT_NE(before.find("rest_client_requests_total{cluster=\"" + ns_ + "/dr\""), std::string::npos);
+  EXPECT_NE(before.find("rest_client_requests_total{cluster=\"" + ns_ + "/dr\""),
+            std::string::npos);
   EXPECT_NE(before.find("dr_syncer_build_info{"), std::string::npos);
 
   const auto status_writes = [&] {
@@ -111,8 +116,8 @@ TEST_F(RemoteClusterE2ETest, MetricsAndBoundedStatusWritesWhileIdle) {
       if (!e.is_object() || e.value("stage", "") != "ResponseComplete") continue;
       const auto ref = e.value("objectRef", nlohmann::json::object());
       if (e["user"].value("username", "") == "system:serviceaccount:" + ns_ + ":dr-syncer" &&
-          ref.value("resource", "") == "remoteclusters" && ref.value("subresource", "") == "status" &&
-          e.value("verb", "") != "get") {
+          ref.value("resource", "") == "remoteclusters" &&
+          ref.value("subresource", "") == "status" && e.value("verb", "") != "get") {
         ++n;
       }
     }

@@ -20,9 +20,10 @@ TEST_F(ReachabilityFaultsTest, UnreachableWhileTheApiServerIsDownThenRecovers) {
 
   RunTestbed({"stop", "dr", "apiserver", "--kill"});
   const auto stopped = std::chrono::steady_clock::now();
-  const bool noticed = WaitCondition("dr", "Ready", "False", "ConnectionFailed",
-                                     std::chrono::seconds(20));
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - stopped).count();
+  const bool noticed =
+      WaitCondition("dr", "Ready", "False", "ConnectionFailed", std::chrono::seconds(20));
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - stopped).count();
   const auto reachable = ConditionOf("dr", "Reachable");
   RunTestbed({"start", "dr", "apiserver"});  // always bring it back for later tests
   ASSERT_TRUE(noticed) << syncer.Log();
@@ -30,7 +31,8 @@ TEST_F(ReachabilityFaultsTest, UnreachableWhileTheApiServerIsDownThenRecovers) {
   EXPECT_LT(seconds, 2.0 + 2.0) << "within one probe interval plus margin";
   EXPECT_EQ(reachable, std::make_pair(std::string("False"), std::string("ConnectionFailed")));
 
-  EXPECT_TRUE(WaitCondition("dr", "Ready", "True", "Ready", std::chrono::seconds(60))) << syncer.Log();
+  EXPECT_TRUE(WaitCondition("dr", "Ready", "True", "Ready", std::chrono::seconds(60)))
+      << syncer.Log();
   syncer.Signal(SIGTERM);
   EXPECT_EQ(syncer.Wait(std::chrono::seconds(10)), 0) << syncer.Log();
 }

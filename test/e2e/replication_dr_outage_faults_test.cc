@@ -27,9 +27,11 @@ TEST_F(ReplicationDrOutageTest, ConvergesAfterTheDrApiServerDiesMidSync) {
     for (int w = 0; w < 8; ++w) {
       writers.emplace_back([&] {
         for (int i = next++; i < kObjects; i = next++) {
-          (void)source_.dynamic->Create(kCm, app_ns_, {{"apiVersion", "v1"}, {"kind", "ConfigMap"},
-                                                       {"metadata", {{"name", "cm-" + std::to_string(i)}}},
-                                                       {"data", {{"i", std::to_string(i)}}}});
+          (void)source_.dynamic->Create(kCm, app_ns_,
+                                        {{"apiVersion", "v1"},
+                                         {"kind", "ConfigMap"},
+                                         {"metadata", {{"name", "cm-" + std::to_string(i)}}},
+                                         {"data", {{"i", std::to_string(i)}}}});
         }
       });
     }
@@ -38,19 +40,28 @@ TEST_F(ReplicationDrOutageTest, ConvergesAfterTheDrApiServerDiesMidSync) {
   auto syncer = StartDrSyncer("outage");
   ASSERT_TRUE(syncer.ok());
   // Kill dr's API server as soon as the first copies appear.
-  ASSERT_TRUE(PollFor([&] {
-    auto l = dr_.dynamic->List(kCm, dr_ns_, {.limit = 1});
-    return l.ok() && !l->items.empty();
-  }, std::chrono::seconds(60))) << syncer.Log();
+  ASSERT_TRUE(PollFor(
+      [&] {
+        auto l = dr_.dynamic->List(kCm, dr_ns_, {.limit = 1});
+        return l.ok() && !l->items.empty();
+      },
+      std::chrono::seconds(60)))
+      << syncer.Log();
   RunTestbed({"stop", "dr", "apiserver", "--kill"});
   RunTestbed({"start", "dr", "apiserver"});
 
   // The interrupted sync failed or ran partly; the next one converges.
-  EXPECT_TRUE(PollFor([&] { return LastTrigger() == "" && !Phase().empty(); }, std::chrono::seconds(60)));
-  ASSERT_TRUE(PollFor([&] {
-    return SyncNow("after-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count())) &&
-           Phase() == "Synced";
-  }, std::chrono::seconds(120))) << Replication()["status"].dump(2) << syncer.Log();
+  EXPECT_TRUE(
+      PollFor([&] { return LastTrigger() == "" && !Phase().empty(); }, std::chrono::seconds(60)));
+  ASSERT_TRUE(PollFor(
+      [&] {
+        return SyncNow(
+                   "after-" +
+                   std::to_string(std::chrono::steady_clock::now().time_since_epoch().count())) &&
+               Phase() == "Synced";
+      },
+      std::chrono::seconds(120)))
+      << Replication()["status"].dump(2) << syncer.Log();
 
   auto src = source_.dynamic->ListAll(kCm, app_ns_);
   auto dst = dr_.dynamic->ListAll(kCm, dr_ns_);

@@ -46,8 +46,10 @@ TEST_F(ReplicationE2ETest, CopiesTheAppDormantAndRewrittenAndNeverWritesToTheSou
   DeploySample();
   std::size_t source_cursor = 0;
   Writes("source", reader_, &source_cursor);
-  CreateReplication({{"pvcConfig", {{"storageClassMappings", json::array({{{"from", "fast"}, {"to", "standard"}}})}}},
-                     {"prune", {{"enabled", true}, {"maxDeletePercent", 50}}}});
+  CreateReplication(
+      {{"pvcConfig",
+        {{"storageClassMappings", json::array({{{"from", "fast"}, {"to", "standard"}}})}}},
+       {"prune", {{"enabled", true}, {"maxDeletePercent", 50}}}});
   auto syncer = StartDrSyncer("repl");
   ASSERT_TRUE(syncer.ok());
   ASSERT_TRUE(PollFor([&] { return Phase() == "Synced"; }, std::chrono::seconds(60)))
@@ -88,8 +90,9 @@ TEST_F(ReplicationE2ETest, CopiesTheAppDormantAndRewrittenAndNeverWritesToTheSou
   EXPECT_EQ(Dr(kSecret, "shop-db")["data"], src_secret->at("data"));
   EXPECT_TRUE(Dr(kCm, "scratch").is_null());
   const json root_ca = Dr(kCm, "kube-root-ca.crt");  // made by dr's own controller-manager
-  EXPECT_FALSE(root_ca.value("metadata", json::object()).value("labels", json::object()).contains(
-      "app.kubernetes.io/managed-by"));
+  EXPECT_FALSE(root_ca.value("metadata", json::object())
+                   .value("labels", json::object())
+                   .contains("app.kubernetes.io/managed-by"));
 
   // Status.
   const json status = Replication()["status"];
@@ -105,10 +108,14 @@ TEST_F(ReplicationE2ETest, CopiesTheAppDormantAndRewrittenAndNeverWritesToTheSou
   EXPECT_EQ(Replication()["status"]["counts"]["updated"], 0);
 
   // A hand edit of a DR copy is restored; a source change arrives.
-  ASSERT_TRUE(dr_.dynamic->Patch(kCm, dr_ns_, "shop-config", kubeclient::PatchType::kMerge,
-                                 {{"data", {{"greeting", "edited in DR"}}}}).ok());
-  ASSERT_TRUE(source_.dynamic->Patch(kDeploy, app_ns_, "web", kubeclient::PatchType::kMerge,
-                                     {{"spec", {{"replicas", 5}}}}).ok());
+  ASSERT_TRUE(dr_.dynamic
+                  ->Patch(kCm, dr_ns_, "shop-config", kubeclient::PatchType::kMerge,
+                          {{"data", {{"greeting", "edited in DR"}}}})
+                  .ok());
+  ASSERT_TRUE(source_.dynamic
+                  ->Patch(kDeploy, app_ns_, "web", kubeclient::PatchType::kMerge,
+                          {{"spec", {{"replicas", 5}}}})
+                  .ok());
   ASSERT_TRUE(SyncNow("drift"));
   EXPECT_EQ(Dr(kCm, "shop-config")["data"]["greeting"], "hello");
   EXPECT_EQ(Dr(kDeploy, "web")["metadata"]["annotations"]["dr-syncer.io/original-replicas"], "5");
@@ -116,8 +123,10 @@ TEST_F(ReplicationE2ETest, CopiesTheAppDormantAndRewrittenAndNeverWritesToTheSou
 
   // The same token again runs nothing.
   const json before = Replication()["status"]["lastSyncTime"];
-  ASSERT_TRUE(source_.dynamic->Patch(kReplicationsGvr, ns_, "app", kubeclient::PatchType::kMerge,
-                                     {{"metadata", {{"labels", {{"touched", "yes"}}}}}}).ok());
+  ASSERT_TRUE(source_.dynamic
+                  ->Patch(kReplicationsGvr, ns_, "app", kubeclient::PatchType::kMerge,
+                          {{"metadata", {{"labels", {{"touched", "yes"}}}}}})
+                  .ok());
   std::this_thread::sleep_for(std::chrono::seconds(2));  // observation window: nothing may happen
   EXPECT_EQ(Replication()["status"]["lastSyncTime"], before);
 
@@ -127,9 +136,15 @@ TEST_F(ReplicationE2ETest, CopiesTheAppDormantAndRewrittenAndNeverWritesToTheSou
   EXPECT_TRUE(Dr(kCm, "shop-config").is_null());
 
   // A mass delete in the source is held back by the guard.
-  for (const auto& [gvr, name] : std::vector<std::pair<kube::GroupVersionResource, std::string>>{
-           {kDeploy, "web"}, {kSts, "db"}, {kSvc, "api"}, {kSvc, "db"}, {kSvc, "web-nodeport"},
-           {kIngress, "web"}, {kCronJob, "nightly-report"}, {kSecret, "shop-db"}}) {
+  for (const auto& [gvr, name] :
+       std::vector<std::pair<kube::GroupVersionResource, std::string>>{{kDeploy, "web"},
+                                                                       {kSts, "db"},
+                                                                       {kSvc, "api"},
+                                                                       {kSvc, "db"},
+                                                                       {kSvc, "web-nodeport"},
+                                                                       {kIngress, "web"},
+                                                                       {kCronJob, "nightly-report"},
+                                                                       {kSecret, "shop-db"}}) {
     ASSERT_TRUE(source_.dynamic->Delete(gvr, app_ns_, name).ok()) << name;
   }
   ASSERT_TRUE(SyncNow("mass-delete"));
@@ -156,22 +171,31 @@ TEST_F(ReplicationE2ETest, ContinuousModeCarriesEachSourceChangeWithinSeconds) {
   CreateReplication({{"replicationMode", "Continuous"}, {"continuous", {{"debounce", "200ms"}}}});
   auto syncer = StartDrSyncer("continuous");
   ASSERT_TRUE(syncer.ok());
-  ASSERT_TRUE(PollFor([&] { return Phase() == "Synced"; }, std::chrono::seconds(60))) << syncer.Log();
+  ASSERT_TRUE(PollFor([&] { return Phase() == "Synced"; }, std::chrono::seconds(60)))
+      << syncer.Log();
 
   // A change in the source arrives without any trigger.
   const auto changed = std::chrono::steady_clock::now();
-  ASSERT_TRUE(source_.dynamic->Patch(kCm, app_ns_, "shop-config", kubeclient::PatchType::kMerge,
-                                     {{"data", {{"greeting", "continuous"}}}}).ok());
+  ASSERT_TRUE(source_.dynamic
+                  ->Patch(kCm, app_ns_, "shop-config", kubeclient::PatchType::kMerge,
+                          {{"data", {{"greeting", "continuous"}}}})
+                  .ok());
   ASSERT_TRUE(PollFor([&] { return Dr(kCm, "shop-config")["data"]["greeting"] == "continuous"; },
-                      std::chrono::seconds(15))) << syncer.Log();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - changed).count();
+                      std::chrono::seconds(15)))
+      << syncer.Log();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - changed).count();
   RecordProperty("source_to_dr_seconds", std::to_string(seconds));
   EXPECT_LT(seconds, 5.0);
 
   // A new object and a deletion arrive too.
-  ASSERT_TRUE(source_.dynamic->Create(kCm, app_ns_, {{"apiVersion", "v1"}, {"kind", "ConfigMap"},
-                                                      {"metadata", {{"name", "late"}}},
-                                                      {"data", {{"k", "v"}}}}).ok());
+  ASSERT_TRUE(source_.dynamic
+                  ->Create(kCm, app_ns_,
+                           {{"apiVersion", "v1"},
+                            {"kind", "ConfigMap"},
+                            {"metadata", {{"name", "late"}}},
+                            {"data", {{"k", "v"}}}})
+                  .ok());
   EXPECT_TRUE(PollFor([&] { return Dr(kCm, "late").is_object(); }, std::chrono::seconds(15)));
   syncer.Signal(SIGTERM);
   EXPECT_EQ(syncer.Wait(std::chrono::seconds(10)), 0) << syncer.Log();

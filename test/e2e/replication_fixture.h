@@ -12,7 +12,8 @@
 
 namespace drs::testing {
 
-inline const kube::GroupVersionResource kReplicationsGvr{"dr-syncer.io", "v1alpha1", "replications"};
+inline const kube::GroupVersionResource kReplicationsGvr{"dr-syncer.io", "v1alpha1",
+                                                         "replications"};
 
 class ReplicationFixture : public DrSyncerEnv {
  protected:
@@ -26,12 +27,12 @@ class ReplicationFixture : public DrSyncerEnv {
     // Source identity: read-only in the app namespace, plus reading the Namespace object.
     reader_ = "reader-" + app_ns_;
     const std::string reader_kc = RunTestbed({"user", "source", reader_});
-    RunTestbed({"kubectl", "source", "-n", app_ns_, "create", "role", "read-all", "--verb=get,list,watch",
-                "--resource=*.*"});
+    RunTestbed({"kubectl", "source", "-n", app_ns_, "create", "role", "read-all",
+                "--verb=get,list,watch", "--resource=*.*"});
     RunTestbed({"kubectl", "source", "-n", app_ns_, "create", "rolebinding", "read-all",
                 "--role=read-all", "--user=" + reader_});
-    RunTestbed({"kubectl", "source", "create", "clusterrole", "ns-reader-" + app_ns_,
-                "--verb=get", "--resource=namespaces"});
+    RunTestbed({"kubectl", "source", "create", "clusterrole", "ns-reader-" + app_ns_, "--verb=get",
+                "--resource=namespaces"});
     RunTestbed({"kubectl", "source", "create", "clusterrolebinding", "ns-reader-" + app_ns_,
                 "--clusterrole=ns-reader-" + app_ns_, "--user=" + reader_});
     // DR identity: may create namespaces and write in them (cluster-admin here).
@@ -68,7 +69,9 @@ class ReplicationFixture : public DrSyncerEnv {
     auto r = source_.dynamic->Get(kReplicationsGvr, ns_, "app");
     return r.ok() ? *r : nlohmann::json::object();
   }
-  std::string Phase() { return Replication().value("status", nlohmann::json::object()).value("phase", ""); }
+  std::string Phase() {
+    return Replication().value("status", nlohmann::json::object()).value("phase", "");
+  }
   std::string LastTrigger() {
     return Replication().value("status", nlohmann::json::object()).value("lastHandledTrigger", "");
   }

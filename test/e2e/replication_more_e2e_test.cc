@@ -21,8 +21,10 @@ class ReplicationMoreE2ETest : public ReplicationFixture {
   void SeedConfigMap() {
     ASSERT_TRUE(source_.dynamic
                     ->Create(kCm, app_ns_,
-                             {{"apiVersion", "v1"}, {"kind", "ConfigMap"},
-                              {"metadata", {{"name", "settings"}}}, {"data", {{"k", "v"}}}})
+                             {{"apiVersion", "v1"},
+                              {"kind", "ConfigMap"},
+                              {"metadata", {{"name", "settings"}}},
+                              {"data", {{"k", "v"}}}})
                     .ok());
   }
   std::string PhaseOf(const std::string& name) {
@@ -33,13 +35,16 @@ class ReplicationMoreE2ETest : public ReplicationFixture {
 
 TEST_F(ReplicationMoreE2ETest, NamespaceMappingRunsAsAnOwnedReplication) {
   SeedConfigMap();
-  auto created = source_.dynamic->Create(
-      kMappings, ns_,
-      {{"apiVersion", "dr-syncer.io/v1alpha1"},
-       {"kind", "NamespaceMapping"},
-       {"metadata", {{"name", "legacy"}, {"namespace", ns_}}},
-       {"spec", {{"sourceCluster", "src"}, {"destinationCluster", "dr"}, {"sourceNamespace", app_ns_},
-                 {"destinationNamespace", dr_ns_}, {"replicationMode", "Manual"}}}});
+  auto created = source_.dynamic->Create(kMappings, ns_,
+                                         {{"apiVersion", "dr-syncer.io/v1alpha1"},
+                                          {"kind", "NamespaceMapping"},
+                                          {"metadata", {{"name", "legacy"}, {"namespace", ns_}}},
+                                          {"spec",
+                                           {{"sourceCluster", "src"},
+                                            {"destinationCluster", "dr"},
+                                            {"sourceNamespace", app_ns_},
+                                            {"destinationNamespace", dr_ns_},
+                                            {"replicationMode", "Manual"}}}});
   ASSERT_TRUE(created.ok()) << created.error();
   auto syncer = StartDrSyncer("mapping");
   ASSERT_TRUE(syncer.ok());
@@ -65,19 +70,23 @@ TEST_F(ReplicationMoreE2ETest, ASecondReplicationIntoTheSameNamespaceReportsACon
   ASSERT_TRUE(syncer.ok());
   ASSERT_TRUE(PollFor([&] { return PhaseOf("app") == "Synced"; }, std::chrono::seconds(60)))
       << syncer.Log();
-  auto second = source_.dynamic->Create(
-      kReplicationsGvr, ns_,
-      {{"apiVersion", "dr-syncer.io/v1alpha1"},
-       {"kind", "Replication"},
-       {"metadata", {{"name", "intruder"}, {"namespace", ns_}}},
-       {"spec", {{"sourceCluster", "src"}, {"destinationCluster", "dr"}, {"sourceNamespace", app_ns_},
-                 {"destinationNamespace", dr_ns_}, {"replicationMode", "Manual"}}}});
+  auto second = source_.dynamic->Create(kReplicationsGvr, ns_,
+                                        {{"apiVersion", "dr-syncer.io/v1alpha1"},
+                                         {"kind", "Replication"},
+                                         {"metadata", {{"name", "intruder"}, {"namespace", ns_}}},
+                                         {"spec",
+                                          {{"sourceCluster", "src"},
+                                           {"destinationCluster", "dr"},
+                                           {"sourceNamespace", app_ns_},
+                                           {"destinationNamespace", dr_ns_},
+                                           {"replicationMode", "Manual"}}}});
   ASSERT_TRUE(second.ok()) << second.error();
   ASSERT_TRUE(PollFor([&] { return PhaseOf("intruder") == "Failed"; }, std::chrono::seconds(30)))
       << syncer.Log();
   auto intruder = source_.dynamic->Get(kReplicationsGvr, ns_, "intruder");
   ASSERT_TRUE(intruder.ok());
-  EXPECT_THAT(intruder->at("status").at("conditions").dump(), ::testing::HasSubstr("NamespaceConflict"));
+  EXPECT_THAT(intruder->at("status").at("conditions").dump(),
+              ::testing::HasSubstr("NamespaceConflict"));
   EXPECT_EQ(PhaseOf("app"), "Synced") << "the first Replication is not disturbed";
   syncer.Signal(SIGTERM);
   EXPECT_EQ(syncer.Wait(std::chrono::seconds(10)), 0) << syncer.Log();

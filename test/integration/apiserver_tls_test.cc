@@ -76,10 +76,9 @@ TEST_F(ApiServerTlsTest, AnonymousCallersAreDeniedByRbac) {
 
 TEST_F(ApiServerTlsTest, NamespaceCreatedInSourceIsAbsentFromDr) {
   const std::string ns = UniqueNamespace("tls");
-  const auto body = nlohmann::json{{"apiVersion", "v1"},
-                                   {"kind", "Namespace"},
-                                   {"metadata", {{"name", ns}}}}
-                        .dump();
+  const auto body =
+      nlohmann::json{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", ns}}}}
+          .dump();
   const auto created = Admin(bed_.Cluster("source"), "POST", "/api/v1/namespaces", body);
   ASSERT_EQ(created.status, 201) << created.error << created.body;
   EXPECT_EQ(nlohmann::json::parse(created.body).at("metadata").at("name"), ns);

@@ -28,18 +28,18 @@ TEST_P(DiscoveryFaultsTest, AnUnavailableAggregatedApiDoesNotHideTheRest) {
   // marks it unavailable (503 on its endpoints, "Stale" in aggregated discovery).
   const std::string group = aggregated ? "broken-agg.example.com" : "broken-legacy.example.com";
   const std::string name = "v1." + group;
-  auto created = c.dynamic->Create(
-      kApiServices, "",
-      {{"apiVersion", "apiregistration.k8s.io/v1"},
-       {"kind", "APIService"},
-       {"metadata", {{"name", name}}},
-       {"spec",
-        {{"group", group},
-         {"version", "v1"},
-         {"groupPriorityMinimum", 100},
-         {"versionPriority", 100},
-         {"insecureSkipTLSVerify", true},
-         {"service", {{"name", "absent"}, {"namespace", "kube-system"}}}}}});
+  auto created =
+      c.dynamic->Create(kApiServices, "",
+                        {{"apiVersion", "apiregistration.k8s.io/v1"},
+                         {"kind", "APIService"},
+                         {"metadata", {{"name", name}}},
+                         {"spec",
+                          {{"group", group},
+                           {"version", "v1"},
+                           {"groupPriorityMinimum", 100},
+                           {"versionPriority", 100},
+                           {"insecureSkipTLSVerify", true},
+                           {"service", {{"name", "absent"}, {"namespace", "kube-system"}}}}}});
   ASSERT_TRUE(created.ok()) << created.error();
 
   kubeclient::Discovery discovery(*c.rest, RealClock::Get(), kubeclient::Discovery::kDefaultTtl,
@@ -54,7 +54,8 @@ TEST_P(DiscoveryFaultsTest, AnUnavailableAggregatedApiDoesNotHideTheRest) {
     auto s = discovery.Snapshot();
     ASSERT_TRUE(s.ok()) << s.error();
     snap = *s;
-    for (const auto& f : snap->failed_groups) reported = reported || f.find(group) != std::string::npos;
+    for (const auto& f : snap->failed_groups)
+      reported = reported || f.find(group) != std::string::npos;
   }
   EXPECT_TRUE(reported) << "the broken group was never reported";
   auto cm = discovery.Resolve("configmaps");

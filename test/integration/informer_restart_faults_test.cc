@@ -33,11 +33,11 @@ TEST(InformerRestartTest, MissesNoEventAcrossAnApiServerRestart) {
   std::mutex mu;
   std::condition_variable cv;
   std::set<std::string> added;
-  runtime::Informer informer(*c.dynamic, RealClock::Get(),
-                             {.gvr = kConfigMaps,
-                              .ns = ns,
-                              .backoff = {.initial = std::chrono::milliseconds(200),
-                                          .max = std::chrono::seconds(2)}});
+  runtime::Informer informer(
+      *c.dynamic, RealClock::Get(),
+      {.gvr = kConfigMaps,
+       .ns = ns,
+       .backoff = {.initial = std::chrono::milliseconds(200), .max = std::chrono::seconds(2)}});
   informer.AddEventHandlers({.on_add = [&](const runtime::ObjectPtr& o, bool) {
     std::lock_guard l(mu);
     added.insert(kube::Name(*o));
@@ -63,9 +63,8 @@ TEST(InformerRestartTest, MissesNoEventAcrossAnApiServerRestart) {
   });
   {
     std::unique_lock l(mu);
-    ASSERT_TRUE(cv.wait_for(l, std::chrono::seconds(60), [&] {
-      return static_cast<int>(added.size()) >= kKillAfter;
-    }));
+    ASSERT_TRUE(cv.wait_for(l, std::chrono::seconds(60),
+                            [&] { return static_cast<int>(added.size()) >= kKillAfter; }));
   }
   RunTestbed({"stop", "source", "apiserver", "--kill"});
   RunTestbed({"start", "source", "apiserver"});

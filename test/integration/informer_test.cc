@@ -25,10 +25,11 @@ using runtime::ObjectPtr;
 const kube::GroupVersionResource kPodTemplates{"", "v1", "podtemplates"};
 
 json PodTemplate(const std::string& name) {
-  return {{"apiVersion", "v1"},
-          {"kind", "PodTemplate"},
-          {"metadata", {{"name", name}}},
-          {"template", {{"spec", {{"containers", json::array({{{"name", "c"}, {"image", "x"}}})}}}}}};
+  return {
+      {"apiVersion", "v1"},
+      {"kind", "PodTemplate"},
+      {"metadata", {{"name", name}}},
+      {"template", {{"spec", {{"containers", json::array({{{"name", "c"}, {"image", "x"}}})}}}}}};
 }
 
 // Collects what the handlers saw.
@@ -80,7 +81,8 @@ class InformerTest : public ::testing::Test {
 };
 
 TEST_F(InformerTest, SyncsThenFollowsChanges) {
-  for (const char* n : {"a", "b"}) ASSERT_TRUE(c_.dynamic->Create(kPodTemplates, ns_, PodTemplate(n)).ok());
+  for (const char* n : {"a", "b"})
+    ASSERT_TRUE(c_.dynamic->Create(kPodTemplates, ns_, PodTemplate(n)).ok());
   Seen seen;
   Informer informer(*c_.dynamic, RealClock::Get(), {.gvr = kPodTemplates, .ns = ns_});
   informer.AddEventHandlers(seen.Handlers());

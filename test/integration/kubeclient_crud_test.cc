@@ -112,7 +112,8 @@ TEST_F(KubeClientCrudTest, InvalidObjectCarriesFieldCauses) {
 
 TEST_F(KubeClientCrudTest, MergeJsonAndStrategicPatches) {
   ASSERT_TRUE(c_.dynamic->Create(kConfigMaps, ns_, ConfigMap(ns_, "p", {{"a", "1"}})).ok());
-  auto merged = c_.dynamic->Patch(kConfigMaps, ns_, "p", PatchType::kMerge, {{"data", {{"b", "2"}}}});
+  auto merged =
+      c_.dynamic->Patch(kConfigMaps, ns_, "p", PatchType::kMerge, {{"data", {{"b", "2"}}}});
   ASSERT_TRUE(merged.ok()) << merged.error();
   EXPECT_EQ(merged->at("data"), json({{"a", "1"}, {"b", "2"}}));
   auto jsonpatch = c_.dynamic->Patch(kConfigMaps, ns_, "p", PatchType::kJson,
@@ -138,7 +139,8 @@ TEST_F(KubeClientCrudTest, ServerSideApplyOwnsFieldsAndConflictsWithoutForce) {
   EXPECT_EQ(conflict.error().code(), ErrorCode::kConflict);
 
   const PatchOptions forced{.field_manager = "someone-else", .force = true};
-  auto taken = c_.dynamic->Apply(kConfigMaps, ns_, ConfigMap(ns_, "ssa", {{"k", "theirs"}}), forced);
+  auto taken =
+      c_.dynamic->Apply(kConfigMaps, ns_, ConfigMap(ns_, "ssa", {{"k", "theirs"}}), forced);
   ASSERT_TRUE(taken.ok()) << taken.error();
   EXPECT_EQ(taken->at("data").at("k"), "theirs");
 }
@@ -174,7 +176,8 @@ TEST_F(KubeClientCrudTest, StatusSubresourceWritesOnlyStatus) {
         {"selector", {{"matchLabels", {{"app", "web"}}}}},
         {"template",
          {{"metadata", {{"labels", {{"app", "web"}}}}},
-          {"spec", {{"containers", json::array({{{"name", "c"}, {"image", "example.invalid/x:1"}}})}}}}}}}};
+          {"spec",
+           {{"containers", json::array({{{"name", "c"}, {"image", "example.invalid/x:1"}}})}}}}}}}};
   auto created = c_.dynamic->Create(kDeployments, ns_, deploy);
   ASSERT_TRUE(created.ok()) << created.error();
   json with_status = *created;
@@ -195,7 +198,8 @@ TEST_F(KubeClientCrudTest, PagesThroughFiveThousandObjects) {
     for (int w = 0; w < kWriters; ++w) {
       writers.emplace_back([&] {
         for (int i = next++; i < kObjects; i = next++) {
-          if (!c_.dynamic->Create(kConfigMaps, ns_, ConfigMap(ns_, "cm-" + std::to_string(i))).ok()) {
+          if (!c_.dynamic->Create(kConfigMaps, ns_, ConfigMap(ns_, "cm-" + std::to_string(i)))
+                   .ok()) {
             ++failures;
           }
         }
@@ -206,18 +210,18 @@ TEST_F(KubeClientCrudTest, PagesThroughFiveThousandObjects) {
   int pages = 0;
   std::size_t items = 0;
   std::set<std::string> names;
-  auto rv = c_.dynamic->ListPages(
-      kConfigMaps, ns_, ListOptions{.limit = 500},
-      [&](kubeclient::ObjectList&& page, bool restarted) {
-        EXPECT_FALSE(restarted);
-        EXPECT_LE(page.items.size(), 500U);
-        ++pages;
-        items += page.items.size();
-        for (const auto& item : page.items) {
-          if (kube::Name(item).starts_with("cm-")) names.insert(kube::Name(item));
-        }
-        return OkStatus();
-      });
+  auto rv = c_.dynamic->ListPages(kConfigMaps, ns_, ListOptions{.limit = 500},
+                                  [&](kubeclient::ObjectList&& page, bool restarted) {
+                                    EXPECT_FALSE(restarted);
+                                    EXPECT_LE(page.items.size(), 500U);
+                                    ++pages;
+                                    items += page.items.size();
+                                    for (const auto& item : page.items) {
+                                      if (kube::Name(item).starts_with("cm-"))
+                                        names.insert(kube::Name(item));
+                                    }
+                                    return OkStatus();
+                                  });
   ASSERT_TRUE(rv.ok()) << rv.error();
   EXPECT_FALSE(rv->empty());
   EXPECT_EQ(names.size(), static_cast<size_t>(kObjects));

@@ -35,7 +35,8 @@ TEST(KubeClientProxyTest, ProxyUrlTunnelsRequestsThroughConnect) {
   std::ofstream(conf) << "Port " << port << "\nListen 127.0.0.1\nTimeout 60\nAllow 127.0.0.1\n"
                       << "LogFile \"" << log << "\"\nLogLevel Connect\nMaxClients 20\n";
   // -d: stay in the foreground, so the test owns the process.
-  auto proxy = BackgroundProcess::Start({"tinyproxy", "-d", "-c", conf}, dir.path() + "/stdout.log");
+  auto proxy =
+      BackgroundProcess::Start({"tinyproxy", "-d", "-c", conf}, dir.path() + "/stdout.log");
   ASSERT_TRUE(proxy.ok());
 
   auto config = kubeclient::LoadKubeconfigFile(bed.Cluster("source").kubeconfig, "");

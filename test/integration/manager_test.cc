@@ -41,7 +41,8 @@ class RecordingReconciler : public runtime::Reconciler {
 // Plain HTTP GET on loopback (the manager's servers do not use TLS).
 std::pair<long, std::string> Get(std::uint16_t port, const std::string& path) {
   kubeclient::RestConfig config{.server = "http://127.0.0.1:" + std::to_string(port)};
-  auto client = kubeclient::RestClient::Create(std::move(config), RealClock::Get(), {.max_retries = 0});
+  auto client =
+      kubeclient::RestClient::Create(std::move(config), RealClock::Get(), {.max_retries = 0});
   if (!client.ok()) return {0, client.error().ToString()};
   auto r = (*client)->Send({.path = path, .accept = "*/*"});
   if (r.ok()) return {r->status, r->body};
@@ -57,16 +58,17 @@ TEST(ManagerTest, ServesHealthReadinessAndMetricsAndReconcilesEvents) {
   const std::string ns = UniqueNamespace("manager");
   CreateNamespace(c, ns);
 
-  runtime::Manager manager({.health_bind_address = "127.0.0.1:0",
-                            .metrics_bind_address = "127.0.0.1:0"},
-                           RealClock::Get(), nullptr);
+  runtime::Manager manager(
+      {.health_bind_address = "127.0.0.1:0", .metrics_bind_address = "127.0.0.1:0"},
+      RealClock::Get(), nullptr);
   runtime::Informer informer(*c.dynamic, RealClock::Get(), {.gvr = kConfigMaps, .ns = ns});
   RecordingReconciler reconciler;
   runtime::Controller controller(reconciler, RealClock::Get(),
                                  {.name = "recorder", .registry = &manager.registry()});
   informer.AddEventHandlers(controller.EnqueueHandlers());
   manager.AddInformer(&informer);
-  manager.AddRunnable("recorder", [&](std::stop_token st) { controller.Run(st); }, true);
+  manager.AddRunnable(
+      "recorder", [&](std::stop_token st) { controller.Run(st); }, true);
 
   std::stop_source stop;
   auto ran = std::async(std::launch::async, [&] { return manager.Run(stop.get_token()); });
@@ -79,10 +81,11 @@ TEST(ManagerTest, ServesHealthReadinessAndMetricsAndReconcilesEvents) {
   ASSERT_EQ(Get(manager.health_port(), "/readyz").first, 200);
   EXPECT_EQ(Get(manager.health_port(), "/healthz").first, 200);
 
-  ASSERT_TRUE(c.dynamic
-                  ->Create(kConfigMaps, ns,
-                           {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", "x"}}}})
-                  .ok());
+  ASSERT_TRUE(
+      c.dynamic
+          ->Create(kConfigMaps, ns,
+                   {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", "x"}}}})
+          .ok());
   while (std::chrono::steady_clock::now() < deadline + std::chrono::seconds(30) &&
          !reconciler.Saw(ns + "/x")) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));  // poll interval

@@ -80,10 +80,10 @@ TEST_F(WatchTest, SeesAddModifyDeleteInOrderFromTheListVersion) {
   // Writes made after the list's version are replayed even if they land
   // before the watch is established: no wait is needed here.
   ASSERT_TRUE(c_.dynamic->Create(kConfigMaps, ns_, ConfigMap(ns_, "w")).ok());
-  ASSERT_TRUE(c_.dynamic
-                  ->Patch(kConfigMaps, ns_, "w", kubeclient::PatchType::kMerge,
-                          {{"data", {{"k", "v2"}}}})
-                  .ok());
+  ASSERT_TRUE(
+      c_.dynamic
+          ->Patch(kConfigMaps, ns_, "w", kubeclient::PatchType::kMerge, {{"data", {{"k", "v2"}}}})
+          .ok());
   ASSERT_TRUE(c_.dynamic->Delete(kConfigMaps, ns_, "w").ok());
   ASSERT_EQ(done.wait_for(std::chrono::seconds(30)), std::future_status::ready);
   auto end = done.get();
@@ -137,8 +137,9 @@ TEST_F(WatchTest, ServerTimeoutEndsTheWatchNormally) {
 TEST_F(WatchTest, StopCancelsAnIdleWatchPromptly) {
   std::stop_source stop;
   auto done = std::async(std::launch::async, [&] {
-    return kubeclient::Watch(*c_.rest, kConfigMaps, ns_, WatchOptions{},
-                             [](WatchEvent&&) { return true; }, stop.get_token());
+    return kubeclient::Watch(
+        *c_.rest, kConfigMaps, ns_, WatchOptions{}, [](WatchEvent&&) { return true; },
+        stop.get_token());
   });
   // Let the request reach the server (not needed for correctness: a stop
   // before or after connecting must both end it).

@@ -53,7 +53,8 @@ std::string SourceDir() { return DRS_SOURCE_DIR; }
 
 void CreateNamespace(ClusterClients& clients, const std::string& name) {
   auto created = clients.dynamic->Create(
-      kNamespaces, "", {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", name}}}});
+      kNamespaces, "",
+      {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", name}}}});
   ASSERT_TRUE(created.ok()) << created.error();
 }
 

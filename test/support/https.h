@@ -18,9 +18,9 @@ struct HttpsRequest {
 };
 
 struct HttpsResponse {
-  long status = 0;       // 0 when no HTTP response arrived
+  long status = 0;  // 0 when no HTTP response arrived
   std::string body;
-  std::string error;     // libcurl's message when the transfer itself failed
+  std::string error;  // libcurl's message when the transfer itself failed
 };
 
 HttpsResponse Send(const HttpsRequest& request);

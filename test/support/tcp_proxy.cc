@@ -124,4 +124,3 @@ void TcpProxy::AcceptLoop(std::stop_token stop) {
 }
 
 }  // namespace drs::testing
-

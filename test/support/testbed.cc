@@ -12,8 +12,9 @@ namespace drs::testing {
 bool Testbed::Load(Testbed* out, std::string* error) {
   const char* dir = std::getenv("DRS_TESTBED_DIR");
   if (dir == nullptr || *dir == '\0') {
-    *error = "DRS_TESTBED_DIR is not set; run integration tests through ctest (which starts "
-             "the bed) or point it at a bed made by `scripts/testbed up`";
+    *error =
+        "DRS_TESTBED_DIR is not set; run integration tests through ctest (which starts "
+        "the bed) or point it at a bed made by `scripts/testbed up`";
     return false;
   }
   const std::string path = std::string(dir) + "/testbed.json";

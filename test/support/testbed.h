@@ -14,13 +14,13 @@ namespace drs::testing {
 // identity's files. Plain data; copy freely.
 struct TestbedCluster {
   std::string name;
-  std::string server;      // https://127.0.0.1:<port>
-  std::string dir;         // the cluster's folder in the bed
-  std::string kubeconfig;  // admin kubeconfig (system:masters)
-  std::string ca;          // the cluster's own CA certificate (PEM file)
-  std::string client_cert; // admin client certificate (PEM file)
-  std::string client_key;  // admin client key (PEM file)
-  std::string audit_log;   // JSON lines, one audit event each
+  std::string server;       // https://127.0.0.1:<port>
+  std::string dir;          // the cluster's folder in the bed
+  std::string kubeconfig;   // admin kubeconfig (system:masters)
+  std::string ca;           // the cluster's own CA certificate (PEM file)
+  std::string client_cert;  // admin client certificate (PEM file)
+  std::string client_key;   // admin client key (PEM file)
+  std::string audit_log;    // JSON lines, one audit event each
 };
 
 // The bed as a whole. Immutable after Load; thread-safe to read.

@@ -9,10 +9,10 @@
 //
 // Thread-safety: Reconcile runs on the controller's workers.
 
+#include "kubeclient/dynamic_client.h"
 #include "runtime/controller.h"
 #include "runtime/event_recorder.h"
 #include "runtime/store.h"
-#include "kubeclient/dynamic_client.h"
 
 namespace drs::controller {
 

@@ -35,7 +35,8 @@ Result<std::shared_ptr<const ClusterConnection>> ClusterConnection::Build(
     const ConnectionSettings& settings, Clock& clock, runtime::Registry* registry) {
   auto config = kubeclient::ParseKubeconfig(
       settings.kubeconfig.reveal(),
-      {.context = settings.context, .source = "the kubeconfig of RemoteCluster " + settings.display_name});
+      {.context = settings.context,
+       .source = "the kubeconfig of RemoteCluster " + settings.display_name});
   if (!config.ok()) return std::move(config).error();
   config->qps = settings.qps;
   config->burst = settings.burst;

@@ -27,10 +27,10 @@
 namespace drs::controller {
 
 struct ConnectionSettings {
-  std::string uid;            // the RemoteCluster's UID: the cache key
-  std::string display_name;   // "namespace/name", for errors and metrics
-  SecretBytes kubeconfig;     // the Secret's bytes
-  std::string context;        // "" = the kubeconfig's current-context
+  std::string uid;           // the RemoteCluster's UID: the cache key
+  std::string display_name;  // "namespace/name", for errors and metrics
+  SecretBytes kubeconfig;    // the Secret's bytes
+  std::string context;       // "" = the kubeconfig's current-context
   double qps = 50;
   int burst = 100;
 };
@@ -39,9 +39,8 @@ class ClusterConnection {
  public:
   // `registry` (may be null) gets the connection's request metrics,
   // labelled cluster=<namespace/name>.
-  static Result<std::shared_ptr<const ClusterConnection>> Build(const ConnectionSettings& settings,
-                                                                Clock& clock,
-                                                                runtime::Registry* registry = nullptr);
+  static Result<std::shared_ptr<const ClusterConnection>> Build(
+      const ConnectionSettings& settings, Clock& clock, runtime::Registry* registry = nullptr);
   kubeclient::RestClient& rest() const { return *rest_; }
   kubeclient::Discovery& discovery() const { return *discovery_; }
   kubeclient::DynamicClient& dynamic() const { return *dynamic_; }

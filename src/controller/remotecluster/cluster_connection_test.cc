@@ -22,7 +22,9 @@ current-context: ctx
 )";
 
 ConnectionSettings Settings(std::string uid, std::string name) {
-  return {.uid = std::move(uid), .display_name = std::move(name), .kubeconfig = SecretBytes(std::string(kKubeconfig))};
+  return {.uid = std::move(uid),
+          .display_name = std::move(name),
+          .kubeconfig = SecretBytes(std::string(kKubeconfig))};
 }
 
 TEST(ClusterConnectionsTest, TwoRemoteClustersNeverShareAConnection) {

@@ -19,7 +19,8 @@ std::pair<std::string, std::string> DescribeFailure(const Error& error, const st
       if (error.reason() == "TLSError") {
         return {"TLSError", "TLS with " + server +
                                 " failed; check the kubeconfig's certificate-authority data and "
-                                "server address: " + detail};
+                                "server address: " +
+                                detail};
       }
       break;
     case ErrorCode::kUnavailable:
@@ -40,8 +41,8 @@ ProbeResult Probe(const ClusterConnection& connection, std::stop_token stop,
     result.message = std::move(message);
     return result;
   };
-  auto version = connection.rest().Send(
-      {.path = "/version", .timeout = timeout, .max_retries = 0}, stop);
+  auto version =
+      connection.rest().Send({.path = "/version", .timeout = timeout, .max_retries = 0}, stop);
   if (!version.ok()) return fail(version.error());
   auto doc = nlohmann::json::parse(version->body, nullptr, false);
   if (doc.is_object()) result.server_version = doc.value("gitVersion", "");

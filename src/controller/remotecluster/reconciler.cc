@@ -33,9 +33,9 @@ RemoteClusterReconciler::RemoteClusterReconciler(kubeclient::DynamicClient& loca
   if (registry != nullptr) {
     ready_gauge_ = &registry->AddGauge("drs_remote_cluster_ready",
                                        "1 while the RemoteCluster is Ready.", {"remotecluster"});
-    probe_seconds_ = &registry->AddHistogram("drs_remote_cluster_probe_duration_seconds",
-                                             "Time to probe a remote API server.",
-                                             {"remotecluster"});
+    probe_seconds_ =
+        &registry->AddHistogram("drs_remote_cluster_probe_duration_seconds",
+                                "Time to probe a remote API server.", {"remotecluster"});
   }
 }
 
@@ -98,8 +98,9 @@ Result<runtime::ReconcileResult> RemoteClusterReconciler::Reconcile(const std::s
     events_.Event(*object, is_ready ? runtime::EventType::kNormal : runtime::EventType::kWarning,
                   is_ready ? "Ready" : ready->reason, ready->message);
     GetLogger("remotecluster")
-        ->info(Fields(is_ready ? "remote cluster ready" : "remote cluster not ready",
-                      {{"remotecluster", key}, {"reason", ready->reason}, {"message", ready->message}}));
+        ->info(Fields(
+            is_ready ? "remote cluster ready" : "remote cluster not ready",
+            {{"remotecluster", key}, {"reason", ready->reason}, {"message", ready->message}}));
   }
   if (ready_gauge_ != nullptr) ready_gauge_->WithLabels({key}).Set(is_ready ? 1 : 0);
 
@@ -138,7 +139,8 @@ KubeconfigObservation RemoteClusterReconciler::LoadKubeconfig(
   }
   auto bytes = Base64Decode(it->get<std::string>());
   if (!bytes.ok()) {
-    return {false, "KubeconfigInvalid", "Secret " + secret + " key \"" + ref.key + "\" is not valid base64"};
+    return {false, "KubeconfigInvalid",
+            "Secret " + secret + " key \"" + ref.key + "\" is not valid base64"};
   }
   auto built = connections_.Ensure({.uid = rc.metadata.uid,
                                     .display_name = Key(rc),
@@ -148,8 +150,8 @@ KubeconfigObservation RemoteClusterReconciler::LoadKubeconfig(
                                     .burst = rc.spec.burst});
   if (!built.ok()) {
     return {false, "KubeconfigInvalid",
-            "the kubeconfig in Secret " + secret + " key \"" + ref.key + "\" is not usable: " +
-                built.error().message()};
+            "the kubeconfig in Secret " + secret + " key \"" + ref.key +
+                "\" is not usable: " + built.error().message()};
   }
   *connection = std::move(built).value();
   return {true, "", ""};
@@ -167,11 +169,13 @@ Status RemoteClusterReconciler::WriteStatus(const nlohmann::json& object,
   return OkStatus();
 }
 
-Status RemoteClusterReconciler::EnsureFinalizer(const api::RemoteCluster& rc, std::stop_token stop) {
+Status RemoteClusterReconciler::EnsureFinalizer(const api::RemoteCluster& rc,
+                                                std::stop_token stop) {
   // JSON patch guarded by the resourceVersion: appending to a list with a
   // merge patch would replace others' finalizers.
-  nlohmann::json patch = nlohmann::json::array(
-      {{{"op", "test"}, {"path", "/metadata/resourceVersion"}, {"value", rc.metadata.resource_version}}});
+  nlohmann::json patch = nlohmann::json::array({{{"op", "test"},
+                                                 {"path", "/metadata/resourceVersion"},
+                                                 {"value", rc.metadata.resource_version}}});
   if (rc.metadata.finalizers.empty()) {
     patch.push_back({{"op", "add"},
                      {"path", "/metadata/finalizers"},
@@ -201,7 +205,9 @@ Result<runtime::ReconcileResult> RemoteClusterReconciler::Finalize(const api::Re
     if (f != kRemoteClusterFinalizer) remaining.push_back(f);
   }
   const nlohmann::json patch = nlohmann::json::array(
-      {{{"op", "test"}, {"path", "/metadata/resourceVersion"}, {"value", rc.metadata.resource_version}},
+      {{{"op", "test"},
+        {"path", "/metadata/resourceVersion"},
+        {"value", rc.metadata.resource_version}},
        {{"op", "replace"}, {"path", "/metadata/finalizers"}, {"value", remaining}}});
   auto r = local_.Patch(kRemoteClusters, rc.metadata.ns, rc.metadata.name,
                         kubeclient::PatchType::kJson, patch, {}, "", stop);

@@ -6,12 +6,12 @@ using api::Condition;
 using api::ConditionStatus;
 
 api::RemoteClusterStatus PlanStatus(const api::RemoteCluster& rc,
-                                    const RemoteClusterObservation& observed,
-                                    Clock::WallTime now) {
+                                    const RemoteClusterObservation& observed, Clock::WallTime now) {
   api::RemoteClusterStatus status = rc.status;
   const std::int64_t generation = rc.metadata.generation;
   status.observed_generation = generation;
-  auto set = [&](std::string_view type, ConditionStatus s, std::string reason, std::string message) {
+  auto set = [&](std::string_view type, ConditionStatus s, std::string reason,
+                 std::string message) {
     api::SetCondition(status.conditions,
                       Condition{.type = std::string(type),
                                 .status = s,
@@ -42,7 +42,8 @@ api::RemoteClusterStatus PlanStatus(const api::RemoteCluster& rc,
     const auto& p = *observed.probe;
     status.server_version = p.server_version;
     set(api::kConditionReachable, ConditionStatus::kTrue, "Connected",
-        "Kubernetes " + p.server_version + (p.username.empty() ? "" : ", authenticated as " + p.username));
+        "Kubernetes " + p.server_version +
+            (p.username.empty() ? "" : ", authenticated as " + p.username));
     ready = true;
     ready_message = "reachable: Kubernetes " + p.server_version;
   } else if (observed.probe) {

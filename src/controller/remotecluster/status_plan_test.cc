@@ -47,13 +47,19 @@ TEST(RemoteClusterStatusPlanTest, ConditionsFollowWhatWasObserved) {
     RemoteClusterObservation observed;
     Want want;
   } cases[] = {
-      {"all good", {{true, "", ""}, up},
+      {"all good",
+       {{true, "", ""}, up},
        {ConditionStatus::kTrue, ConditionStatus::kTrue, ConditionStatus::kTrue, "Ready"}},
-      {"secret missing", {{false, "SecretNotFound", "Secret ops/dr-kc not found"}, std::nullopt},
-       {ConditionStatus::kFalse, ConditionStatus::kUnknown, ConditionStatus::kFalse, "SecretNotFound"}},
-      {"unreachable", {{true, "", ""}, down},
-       {ConditionStatus::kTrue, ConditionStatus::kFalse, ConditionStatus::kFalse, "ConnectionFailed"}},
-      {"bad credentials", {{true, "", ""}, unauthorized},
+      {"secret missing",
+       {{false, "SecretNotFound", "Secret ops/dr-kc not found"}, std::nullopt},
+       {ConditionStatus::kFalse, ConditionStatus::kUnknown, ConditionStatus::kFalse,
+        "SecretNotFound"}},
+      {"unreachable",
+       {{true, "", ""}, down},
+       {ConditionStatus::kTrue, ConditionStatus::kFalse, ConditionStatus::kFalse,
+        "ConnectionFailed"}},
+      {"bad credentials",
+       {{true, "", ""}, unauthorized},
        {ConditionStatus::kTrue, ConditionStatus::kFalse, ConditionStatus::kFalse, "Unauthorized"}},
   };
   for (const auto& c : cases) {
@@ -65,14 +71,15 @@ TEST(RemoteClusterStatusPlanTest, ConditionsFollowWhatWasObserved) {
 TEST(RemoteClusterStatusPlanTest, ServerVersionAndProbeTime) {
   FakeClock clock;
   auto rc = Cluster();
-  const auto status = PlanStatus(rc, {{true, "", ""}, ProbeResult{.reachable = true, .server_version = "v1.36.3"}},
-                                 clock.WallNow());
+  const auto status =
+      PlanStatus(rc, {{true, "", ""}, ProbeResult{.reachable = true, .server_version = "v1.36.3"}},
+                 clock.WallNow());
   EXPECT_EQ(status.server_version, "v1.36.3");
   EXPECT_EQ(status.last_probe_time, clock.WallNow());
   // A failed probe keeps the last known version.
   rc.status = status;
-  const auto later = PlanStatus(rc, {{true, "", ""}, ProbeResult{.reachable = false, .reason = "Timeout"}},
-                                clock.WallNow());
+  const auto later = PlanStatus(
+      rc, {{true, "", ""}, ProbeResult{.reachable = false, .reason = "Timeout"}}, clock.WallNow());
   EXPECT_EQ(later.server_version, "v1.36.3");
 }
 
@@ -81,12 +88,14 @@ TEST(RemoteClusterStatusPlanTest, TransitionTimeMovesOnlyOnChange) {
   auto rc = Cluster();
   const RemoteClusterObservation good{{true, "", ""}, ProbeResult{.reachable = true}};
   rc.status = PlanStatus(rc, good, clock.WallNow());
-  const auto first = api::FindCondition(rc.status.conditions, api::kConditionReady)->last_transition_time;
+  const auto first =
+      api::FindCondition(rc.status.conditions, api::kConditionReady)->last_transition_time;
   clock.Advance(std::chrono::minutes(1));
   const auto again = PlanStatus(rc, good, clock.WallNow());
-  EXPECT_EQ(api::FindCondition(again.conditions, api::kConditionReady)->last_transition_time, first);
-  const auto bad = PlanStatus(rc, {{true, "", ""}, ProbeResult{.reachable = false, .reason = "Timeout"}},
-                              clock.WallNow());
+  EXPECT_EQ(api::FindCondition(again.conditions, api::kConditionReady)->last_transition_time,
+            first);
+  const auto bad = PlanStatus(
+      rc, {{true, "", ""}, ProbeResult{.reachable = false, .reason = "Timeout"}}, clock.WallNow());
   EXPECT_NE(api::FindCondition(bad.conditions, api::kConditionReady)->last_transition_time, first);
 }
 

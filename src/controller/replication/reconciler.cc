@@ -36,8 +36,10 @@ sync::NamespaceSyncSpec BuildSyncSpec(const api::Replication& r, const std::stri
   t.preserve_load_balancer_ip = s.service_config.preserve_load_balancer_ip;
   t.preserve_ingress_annotations = s.ingress_config.preserve_annotations;
   t.preserve_ingress_tls = s.ingress_config.preserve_tls;
-  for (const auto& m : s.pvc_config.storage_class_mappings) t.storage_class_mappings.emplace_back(m.from, m.to);
-  for (const auto& m : s.pvc_config.access_mode_mappings) t.access_mode_mappings.emplace_back(m.from, m.to);
+  for (const auto& m : s.pvc_config.storage_class_mappings)
+    t.storage_class_mappings.emplace_back(m.from, m.to);
+  for (const auto& m : s.pvc_config.access_mode_mappings)
+    t.access_mode_mappings.emplace_back(m.from, m.to);
   t.preserve_volume_attributes = s.pvc_config.preserve_volume_attributes;
   t.sync_persistent_volumes = s.pvc_config.sync_persistent_volumes;
   t.preserve_namespace_labels = s.namespace_config.preserve_labels;
@@ -65,12 +67,12 @@ ReplicationReconciler::ReplicationReconciler(LocalCluster local, const runtime::
       events_(events),
       clock_(clock) {
   if (registry != nullptr) {
-    sync_seconds_ = &registry->AddHistogram("drs_replication_sync_duration_seconds",
-                                            "Duration of one sync of a Replication.",
-                                            {"replication"});
-    objects_ = &registry->AddCounter("drs_replication_objects_total",
-                                     "Objects handled by syncs, by outcome.",
-                                     {"replication", "outcome"});
+    sync_seconds_ =
+        &registry->AddHistogram("drs_replication_sync_duration_seconds",
+                                "Duration of one sync of a Replication.", {"replication"});
+    objects_ =
+        &registry->AddCounter("drs_replication_objects_total",
+                              "Objects handled by syncs, by outcome.", {"replication", "outcome"});
     last_success_ = &registry->AddGauge(
         "drs_replication_last_success_timestamp_seconds",
         "Unix time of the last sync with every object in step: now minus this is the RPO.",
@@ -100,7 +102,8 @@ Result<ReplicationReconciler::Handles> ReplicationReconciler::Resolve(const std:
   const std::string key = ns + "/" + cluster;
   auto object = remote_clusters_.Get(key);
   if (!object) {
-    return FailedPreconditionError("RemoteCluster " + key + " does not exist").WithReason("RemoteClusterNotFound");
+    return FailedPreconditionError("RemoteCluster " + key + " does not exist")
+        .WithReason("RemoteClusterNotFound");
   }
   auto rc = api::RemoteClusterFromJson(*object);
   if (!rc.ok()) return std::move(rc).error();
@@ -128,8 +131,8 @@ SyncAttempt ReplicationReconciler::RunSync(const api::Replication& r, Handles& s
   const auto types = api::EffectiveResourceTypes(r.spec, source.spec(), destination.spec());
   std::vector<std::pair<std::string, std::string>> pairs;  // source ns -> destination ns
   if (r.spec.namespace_selector) {
-    auto listed = source.client->ListAll(kNamespaces, "",
-                                         {.label_selector = r.spec.namespace_selector->ToString()}, stop);
+    auto listed = source.client->ListAll(
+        kNamespaces, "", {.label_selector = r.spec.namespace_selector->ToString()}, stop);
     if (!listed.ok()) {
       a.error = std::move(listed).error().WithContext("listing source namespaces");
       a.failed_side = "source";
@@ -150,10 +153,10 @@ SyncAttempt ReplicationReconciler::RunSync(const api::Replication& r, Handles& s
                                       {*destination.client, *destination.discovery}, spec, stop);
     if (!report.ok()) {
       const std::string text = report.error().ToString();
-      a.failed_side = text.find("listing the source") != std::string::npos ? "source"
+      a.failed_side = text.find("listing the source") != std::string::npos        ? "source"
                       : text.find("listing the destination") != std::string::npos ? "destination"
-                      : report.error().code() == ErrorCode::kUnavailable ? "destination"
-                                                                         : "";
+                      : report.error().code() == ErrorCode::kUnavailable          ? "destination"
+                                                                                  : "";
       a.error = std::move(report).error().WithContext("syncing " + from + " to " + to);
       a.finished = clock_.WallNow();
       return a;
@@ -166,7 +169,8 @@ SyncAttempt ReplicationReconciler::RunSync(const api::Replication& r, Handles& s
     total.skipped += report->skipped;
     total.writes += report->writes;
     for (auto& f : report->failures) total.Fail(f.kind, to + "/" + f.name, f.reason);
-    total.failed = total.failed - static_cast<std::int64_t>(report->failures.size()) + report->failed;
+    total.failed =
+        total.failed - static_cast<std::int64_t>(report->failures.size()) + report->failed;
     for (auto& s : report->scales) total.scales.push_back(s);
     if (report->prune_blocked) total.prune_blocked = *report->prune_blocked;
   }
@@ -189,8 +193,8 @@ Result<runtime::ReconcileResult> ReplicationReconciler::Reconcile(const std::str
   }
   const api::Replication& r = *decoded;
   const auto now = clock_.WallNow();
-  const auto blocked = [&](api::ReplicationPhase phase, std::string reason, std::string message)
-      -> Result<runtime::ReconcileResult> {
+  const auto blocked = [&](api::ReplicationPhase phase, std::string reason,
+                           std::string message) -> Result<runtime::ReconcileResult> {
     auto status = PlanBlockedStatus(r, phase, reason, message, now);
     if (!(status == r.status)) {
       DRS_RETURN_IF_ERROR(WriteStatus(*object, status, stop));
@@ -216,10 +220,10 @@ Result<runtime::ReconcileResult> ReplicationReconciler::Reconcile(const std::str
     if (!side->ok()) {
       // Wait for the RemoteCluster; its Ready transition does not reach us,
       // so look again soon.
-      auto result = blocked(api::ReplicationPhase::kPending, side->error().reason().empty()
-                                                                 ? "ClusterUnavailable"
-                                                                 : side->error().reason(),
-                            side->error().message());
+      auto result =
+          blocked(api::ReplicationPhase::kPending,
+                  side->error().reason().empty() ? "ClusterUnavailable" : side->error().reason(),
+                  side->error().message());
       if (!result.ok()) return result;
       return runtime::ReconcileResult{.requeue_after = std::chrono::seconds(5)};
     }
@@ -229,15 +233,17 @@ Result<runtime::ReconcileResult> ReplicationReconciler::Reconcile(const std::str
       std::lock_guard lock(mu_);
       debounce_[key] = std::chrono::duration_cast<Clock::Duration>(r.spec.continuous.debounce);
     }
-    const auto spec = BuildSyncSpec(r, r.spec.source_namespace, r.spec.destination_namespace,
-                                    api::EffectiveResourceTypes(r.spec, source->spec(), destination->spec()));
+    const auto spec =
+        BuildSyncSpec(r, r.spec.source_namespace, r.spec.destination_namespace,
+                      api::EffectiveResourceTypes(r.spec, source->spec(), destination->spec()));
     auto types = sync::SourceTypes({*source->client, *source->discovery}, spec, stop);
     if (types.ok()) {
       watches_->Ensure(key, r.metadata.generation, *source->client, source->keep_alive,
                        r.spec.source_namespace, *types);
     } else {
-      GetLogger("replication")->warn(Fields("cannot watch the source; relying on the background interval",
-                                            {{"replication", key}, {"error", types.error().ToString()}}));
+      GetLogger("replication")
+          ->warn(Fields("cannot watch the source; relying on the background interval",
+                        {{"replication", key}, {"error", types.error().ToString()}}));
     }
   }
   bool changed = false;
@@ -250,10 +256,11 @@ Result<runtime::ReconcileResult> ReplicationReconciler::Reconcile(const std::str
   if (!decision.sync_now) {
     if (!decision.next_sync) return runtime::ReconcileResult{};
     return runtime::ReconcileResult{
-        .requeue_after = std::chrono::duration_cast<Clock::Duration>(
-            std::max(*decision.next_sync - now, Clock::WallTime::duration(std::chrono::milliseconds(100))))};
+        .requeue_after = std::chrono::duration_cast<Clock::Duration>(std::max(
+            *decision.next_sync - now, Clock::WallTime::duration(std::chrono::milliseconds(100))))};
   }
-  GetLogger("replication")->info(Fields("sync starting", {{"replication", key}, {"why", decision.why}}));
+  GetLogger("replication")
+      ->info(Fields("sync starting", {{"replication", key}, {"why", decision.why}}));
   SyncAttempt attempt = RunSync(r, *source, *destination, stop);
   if (attempt.error && attempt.error->code() == ErrorCode::kCancelled) return *attempt.error;
   attempt.trigger = decision.trigger;
@@ -269,8 +276,9 @@ Result<runtime::ReconcileResult> ReplicationReconciler::Reconcile(const std::str
   DRS_RETURN_IF_ERROR(WriteStatus(*object, PlanSyncStatus(r, attempt), stop));
   if (!attempt.next_sync) return runtime::ReconcileResult{};
   const auto wait = *attempt.next_sync - clock_.WallNow();
-  return runtime::ReconcileResult{.requeue_after = std::chrono::duration_cast<Clock::Duration>(
-                                      std::max(wait, Clock::WallTime::duration(std::chrono::milliseconds(100))))};
+  return runtime::ReconcileResult{
+      .requeue_after = std::chrono::duration_cast<Clock::Duration>(
+          std::max(wait, Clock::WallTime::duration(std::chrono::milliseconds(100))))};
 }
 
 void ReplicationReconciler::Record(const std::string& key, const nlohmann::json& object,
@@ -297,15 +305,15 @@ void ReplicationReconciler::Record(const std::string& key, const nlohmann::json&
     last_success_->WithLabels({key}).Set(
         std::chrono::duration<double>(a.finished.time_since_epoch()).count());
   }
-  log->info(Fields("sync finished",
-                   {{"replication", key},
-                    {"created", std::to_string(rep.created)},
-                    {"updated", std::to_string(rep.updated)},
-                    {"unchanged", std::to_string(rep.unchanged)},
-                    {"deleted", std::to_string(rep.deleted)},
-                    {"failed", std::to_string(rep.failed)},
-                    {"writes", std::to_string(rep.writes)},
-                    {"seconds", std::to_string(Seconds(a.finished - a.started))}}));
+  log->info(
+      Fields("sync finished", {{"replication", key},
+                               {"created", std::to_string(rep.created)},
+                               {"updated", std::to_string(rep.updated)},
+                               {"unchanged", std::to_string(rep.unchanged)},
+                               {"deleted", std::to_string(rep.deleted)},
+                               {"failed", std::to_string(rep.failed)},
+                               {"writes", std::to_string(rep.writes)},
+                               {"seconds", std::to_string(Seconds(a.finished - a.started))}}));
   if (rep.prune_blocked) {
     events_.Event(object, runtime::EventType::kWarning, "PruneBlocked", *rep.prune_blocked);
   }

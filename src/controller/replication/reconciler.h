@@ -79,7 +79,7 @@ class ReplicationReconciler : public runtime::Reconciler {
   runtime::GaugeFamily* last_success_ = nullptr;
   SourceWatches* watches_ = nullptr;
   std::mutex mu_;
-  std::set<std::string> source_changed_;            // guarded by mu_
+  std::set<std::string> source_changed_;             // guarded by mu_
   std::map<std::string, Clock::Duration> debounce_;  // guarded by mu_
 };
 

@@ -16,13 +16,15 @@ SourceWatches::~SourceWatches() {
 
 void SourceWatches::Ensure(const std::string& key, std::int64_t generation,
                            kubeclient::DynamicClient& client,
-                           std::shared_ptr<const ClusterConnection> keep_alive, const std::string& ns,
+                           std::shared_ptr<const ClusterConnection> keep_alive,
+                           const std::string& ns,
                            const std::vector<kube::GroupVersionResource>& types) {
   std::unique_ptr<Set> old;
   {
     std::lock_guard lock(mu_);
     auto it = sets_.find(key);
-    if (it != sets_.end() && it->second->generation == generation && it->second->client == &client) {
+    if (it != sets_.end() && it->second->generation == generation &&
+        it->second->client == &client) {
       return;
     }
     if (it != sets_.end()) {
@@ -36,16 +38,18 @@ void SourceWatches::Ensure(const std::string& key, std::int64_t generation,
   set->client = &client;
   set->keep_alive = std::move(keep_alive);
   for (const auto& gvr : types) {
-    auto informer = std::make_unique<runtime::Informer>(client, clock_,
-                                                        runtime::ReflectorOptions{.gvr = gvr, .ns = ns});
+    auto informer = std::make_unique<runtime::Informer>(
+        client, clock_, runtime::ReflectorOptions{.gvr = gvr, .ns = ns});
     const auto changed = [this, key] { on_change_(key); };
     informer->AddEventHandlers(
-        {.on_add = [changed](const runtime::ObjectPtr&, bool initial) {
-           if (!initial) changed();  // the initial list is what the first sync already saw
-         },
-         .on_update = [changed](const runtime::ObjectPtr& a, const runtime::ObjectPtr& b) {
-           if (a != b) changed();
-         },
+        {.on_add =
+             [changed](const runtime::ObjectPtr&, bool initial) {
+               if (!initial) changed();  // the initial list is what the first sync already saw
+             },
+         .on_update =
+             [changed](const runtime::ObjectPtr& a, const runtime::ObjectPtr& b) {
+               if (a != b) changed();
+             },
          .on_delete = [changed](const runtime::ObjectPtr&) { changed(); }});
     informer->Start();
     set->informers.push_back(std::move(informer));

@@ -26,7 +26,8 @@ class SourceWatches {
  public:
   using OnChange = std::function<void(const std::string& replication_key)>;
 
-  SourceWatches(Clock& clock, OnChange on_change) : clock_(clock), on_change_(std::move(on_change)) {}
+  SourceWatches(Clock& clock, OnChange on_change)
+      : clock_(clock), on_change_(std::move(on_change)) {}
   ~SourceWatches();
 
   // Starts (or keeps) the watches of `key` for this generation.

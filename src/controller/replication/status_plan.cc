@@ -33,11 +33,12 @@ api::ReplicationStatus PlanSyncStatus(const api::Replication& r, const SyncAttem
   if (a.error) {
     s.phase = api::ReplicationPhase::kFailed;
     const std::string reason = a.error->reason() == "NamespaceConflict" ? "NamespaceConflict"
-                               : a.failed_side == "source"             ? "SourceUnreachable"
-                               : a.failed_side == "destination"        ? "DestinationUnreachable"
-                                                                       : "SyncFailed";
+                               : a.failed_side == "source"              ? "SourceUnreachable"
+                               : a.failed_side == "destination"         ? "DestinationUnreachable"
+                                                                        : "SyncFailed";
     const std::string message = a.error->ToString();
-    if (a.failed_side == "source") Set(s, api::kConditionSourceReachable, false, reason, message, gen, now);
+    if (a.failed_side == "source")
+      Set(s, api::kConditionSourceReachable, false, reason, message, gen, now);
     if (a.failed_side == "destination") {
       Set(s, api::kConditionDestinationReachable, false, reason, message, gen, now);
     }
@@ -60,7 +61,8 @@ api::ReplicationStatus PlanSyncStatus(const api::Replication& r, const SyncAttem
   s.failures.clear();
   for (const auto& f : rep.failures) {
     if (s.failures.size() >= api::kMaxReportedFailures) break;
-    s.failures.push_back({.kind = f.kind, .ns = r.spec.source_namespace, .name = f.name, .reason = f.reason});
+    s.failures.push_back(
+        {.kind = f.kind, .ns = r.spec.source_namespace, .name = f.name, .reason = f.reason});
   }
   s.remembered_scales.clear();
   for (const auto& scale : rep.scales) {

@@ -4,8 +4,8 @@
 
 namespace drs::controller {
 
-SyncDecision DecideSync(const api::Replication& r, const std::string& schedule,
-                        Clock::WallTime now, bool source_changed) {
+SyncDecision DecideSync(const api::Replication& r, const std::string& schedule, Clock::WallTime now,
+                        bool source_changed) {
   SyncDecision d;
   if (r.spec.paused) {
     d.why = "paused";

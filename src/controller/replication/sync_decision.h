@@ -20,9 +20,9 @@ namespace drs::controller {
 
 struct SyncDecision {
   bool sync_now = false;
-  std::string why;                          // for logs and Events
+  std::string why;                           // for logs and Events
   std::optional<Clock::WallTime> next_sync;  // when to look again (none: only on events)
-  std::string trigger;                      // the sync-now token this sync handles, if any
+  std::string trigger;                       // the sync-now token this sync handles, if any
 };
 
 SyncDecision DecideSync(const api::Replication& replication, const std::string& schedule,

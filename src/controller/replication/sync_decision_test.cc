@@ -52,7 +52,8 @@ TEST(SyncDecisionTest, ManualRunsOncePerToken) {
   EXPECT_EQ(d.trigger, "token-1");
   r.status.last_handled_trigger = "token-1";  // what the status records after that sync
   EXPECT_FALSE(DecideSync(r, "", T0() + minutes(11), false).sync_now);
-  EXPECT_FALSE(DecideSync(r, "", T0() + minutes(11), true).sync_now) << "source changes do not matter";
+  EXPECT_FALSE(DecideSync(r, "", T0() + minutes(11), true).sync_now)
+      << "source changes do not matter";
 }
 
 TEST(SyncDecisionTest, ScheduledRunsAtTicksAndAMissedTickOnce) {
