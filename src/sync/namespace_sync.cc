@@ -1,6 +1,7 @@
 #include "sync/namespace_sync.h"
 
 #include <algorithm>
+#include <atomic>
 #include <set>
 #include <thread>
 
@@ -229,6 +230,55 @@ void SyncCrds(ClusterHandles source, ClusterHandles destination, const Namespace
   if (applied_any) destination.discovery.Invalidate();
 }
 
+// Concurrent applies per resource type: enough to keep a 2-core API server
+// busy, few enough not to trip its max-inflight limits.
+constexpr std::size_t kApplyParallelism = 8;
+
+struct ApplyJob {
+  std::string name;
+  json desired;
+  const json* live = nullptr;  // the current DR copy, if any
+};
+
+struct ApplyResult {
+  std::int64_t writes = 0;
+  std::string failure;  // empty: applied
+  bool cancelled = false;
+};
+
+// One server-side apply; on an immutable-field rejection, delete and apply
+// again when `recreate`, else report it.
+ApplyResult ApplyOne(kubeclient::DynamicClient& client, const kube::GroupVersionResource& gvr,
+                     const std::string& ns, const ApplyJob& job, bool recreate,
+                     std::stop_token stop) {
+  ApplyResult r;
+  const kubeclient::PatchOptions apply{.field_manager = std::string(kFieldManager), .force = true};
+  auto applied = client.Apply(gvr, ns, job.desired, apply, "", stop);
+  ++r.writes;
+  if (!applied.ok() && IsImmutableFieldError(applied.error()) && job.live != nullptr) {
+    if (!recreate) {
+      r.failure = "an immutable field changed in the source: " + applied.error().message() +
+                  " (set immutableResourceConfig to Recreate to replace the copy)";
+      return r;
+    }
+    auto deleted = client.Delete(
+        gvr, ns, job.name,
+        {.propagation_policy = "Background", .precondition_uid = kube::Uid(*job.live)}, stop);
+    ++r.writes;
+    if (!deleted.ok() && deleted.error().code() != ErrorCode::kNotFound) {
+      r.failure = "recreating: " + deleted.error().message();
+      return r;
+    }
+    applied = client.Apply(gvr, ns, job.desired, apply, "", stop);
+    ++r.writes;
+  }
+  if (!applied.ok()) {
+    r.cancelled = applied.error().code() == ErrorCode::kCancelled;
+    r.failure = applied.error().message();
+  }
+  return r;
+}
+
 }  // namespace
 
 Result<SyncReport> SyncNamespace(ClusterHandles source, ClusterHandles destination,
@@ -238,7 +288,6 @@ Result<SyncReport> SyncNamespace(ClusterHandles source, ClusterHandles destinati
   DRS_RETURN_IF_ERROR(EnsureNamespace(source, destination, spec, report, stop));
   if (spec.sync_crds) SyncCrds(source, destination, spec, report, stop);
   DRS_ASSIGN_OR_RETURN(auto plans, ResolveTypes(source, destination, spec, report, stop));
-  const kubeclient::PatchOptions apply{.field_manager = std::string(kFieldManager), .force = true};
   const std::string ours = ReplicationLabelValue(t.replication);
 
   struct PruneCandidate {
@@ -272,6 +321,7 @@ Result<SyncReport> SyncNamespace(ClusterHandles source, ClusterHandles destinati
     }
 
     std::set<std::string> desired_names;
+    std::vector<ApplyJob> jobs;
     const std::string resource = plan.source.resource;
     for (auto& item : src->items) {
       ++report.total;
@@ -310,38 +360,37 @@ Result<SyncReport> SyncNamespace(ClusterHandles source, ClusterHandles destinati
         report.Count(Outcome::kUnchanged);
         continue;
       }
-      auto applied = destination.client.Apply(plan.destination, t.destination_namespace,
-                                              desired->object, apply, "", stop);
-      ++report.writes;
-      if (!applied.ok() && IsImmutableFieldError(applied.error()) && it != live.end()) {
-        const auto override_it = spec.immutable_overrides.find(resource);
-        const bool recreate = override_it != spec.immutable_overrides.end()
-                                  ? override_it->second
-                                  : spec.recreate_on_immutable;
-        if (!recreate) {
-          report.Fail(kind, name,
-                      "an immutable field changed in the source: " + applied.error().message() +
-                          " (set immutableResourceConfig to Recreate to replace the copy)");
-          continue;
-        }
-        auto deleted = destination.client.Delete(
-            plan.destination, t.destination_namespace, name,
-            {.propagation_policy = "Background", .precondition_uid = kube::Uid(it->second)}, stop);
-        ++report.writes;
-        if (!deleted.ok() && deleted.error().code() != ErrorCode::kNotFound) {
-          report.Fail(kind, name, "recreating: " + deleted.error().message());
-          continue;
-        }
-        applied = destination.client.Apply(plan.destination, t.destination_namespace,
-                                           desired->object, apply, "", stop);
-        ++report.writes;
+      jobs.push_back({name, std::move(desired->object), it == live.end() ? nullptr : &it->second});
+    }
+    // Applies are independent within a type: run them side by side so a
+    // large namespace is limited by the API server, not by round trips.
+    const bool recreate = [&] {
+      const auto o = spec.immutable_overrides.find(resource);
+      return o != spec.immutable_overrides.end() ? o->second : spec.recreate_on_immutable;
+    }();
+    std::vector<ApplyResult> results(jobs.size());
+    {
+      std::atomic<std::size_t> next{0};
+      std::vector<std::jthread> workers;
+      const std::size_t n = std::min<std::size_t>(kApplyParallelism, jobs.size());
+      for (std::size_t w = 0; w < n; ++w) {
+        workers.emplace_back([&] {
+          for (std::size_t i = next++; i < jobs.size(); i = next++) {
+            results[i] = ApplyOne(destination.client, plan.destination, t.destination_namespace,
+                                  jobs[i], recreate, stop);
+          }
+        });
       }
-      if (!applied.ok()) {
-        if (applied.error().code() == ErrorCode::kCancelled) return std::move(applied).error();
-        report.Fail(kind, name, applied.error().message());
-        continue;
+    }
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      const auto& r = results[i];
+      report.writes += r.writes;
+      if (r.cancelled) return CancelledError("sync stopped");
+      if (!r.failure.empty()) {
+        report.Fail(kind, jobs[i].name, r.failure);
+      } else {
+        report.Count(jobs[i].live == nullptr ? Outcome::kCreated : Outcome::kUpdated);
       }
-      report.Count(it == live.end() ? Outcome::kCreated : Outcome::kUpdated);
     }
     for (const auto& [name, obj] : live) {
       if (!IsOurs(obj) || kube::Labels(obj)[std::string(kReplicationLabel)] != ours) continue;
