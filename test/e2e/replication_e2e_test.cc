@@ -13,6 +13,7 @@
 
 #include "base/test_temp_dir.h"
 #include "e2e/replication_fixture.h"
+#include "kube/object.h"
 
 namespace drs::testing {
 namespace {
@@ -89,10 +90,11 @@ TEST_F(ReplicationE2ETest, CopiesTheAppDormantAndRewrittenAndNeverWritesToTheSou
   ASSERT_TRUE(src_secret.ok());
   EXPECT_EQ(Dr(kSecret, "shop-db")["data"], src_secret->at("data"));
   EXPECT_TRUE(Dr(kCm, "scratch").is_null());
-  const json root_ca = Dr(kCm, "kube-root-ca.crt");  // made by dr's own controller-manager
-  EXPECT_FALSE(root_ca.value("metadata", json::object())
-                   .value("labels", json::object())
-                   .contains("app.kubernetes.io/managed-by"));
+  // dr's own controller-manager makes kube-root-ca.crt in every namespace,
+  // asynchronously; once it is there it must not be ours.
+  ASSERT_TRUE(
+      PollFor([&] { return Dr(kCm, "kube-root-ca.crt").is_object(); }, std::chrono::seconds(30)));
+  EXPECT_FALSE(kube::Labels(Dr(kCm, "kube-root-ca.crt")).count("app.kubernetes.io/managed-by"));
 
   // Status.
   const json status = Replication()["status"];
