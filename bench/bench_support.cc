@@ -55,7 +55,8 @@ Result<BedCluster> LoadBedCluster(const std::string& dir, const std::string& clu
                       .ca = c.at("ca").get<std::string>(),
                       .client_cert = c.at("clientCert").get<std::string>(),
                       .client_key = c.at("clientKey").get<std::string>(),
-                      .kubectl = doc.at("kubectl").get<std::string>()};
+                      .kubectl = doc.at("kubectl").get<std::string>(),
+                      .audit_log = c.at("auditLog").get<std::string>()};
   } catch (const nlohmann::json::exception& e) {
     return InvalidError(path + ": " + e.what());
   }

@@ -42,6 +42,7 @@ struct BedCluster {
   std::string client_cert;
   std::string client_key;
   std::string kubectl;
+  std::string audit_log;  // logs/audit.log
 };
 Result<BedCluster> LoadBedCluster(const std::string& dir, const std::string& cluster);
 
@@ -128,6 +129,15 @@ std::string Fixed(double value, int decimals);
 std::string SecondsSpread(const std::vector<double>& seconds);
 // "8123 obj/s".
 std::string PerSecond(std::size_t objects, double seconds);
+
+// The outcome of a Result without its value.
+template <typename T>
+Status ToStatus(Result<T> result) {
+  if (!result.ok()) {
+    return std::move(result).error();
+  }
+  return OkStatus();
+}
 
 // Logs to stderr and returns 1, for main().
 int Fail(const Error& error);
