@@ -115,7 +115,7 @@ int Run(const DrSyncerOptions& o, std::stop_token stop) {
                                     {.source = {.component = "dr-syncer", .host = ""}});
 
   runtime::Informer remote_clusters(local, clock,
-                                    {.gvr = controller::kRemoteClusters, .ns = o.watch_namespace},
+                                    {.gvr = api::kRemoteClusters, .ns = o.watch_namespace},
                                     std::chrono::minutes(10));
   controller::ClusterConnections connections(clock, &manager.registry());
   controller::RemoteClusterReconciler reconciler(local, remote_clusters.store(), connections,
@@ -131,8 +131,7 @@ int Run(const DrSyncerOptions& o, std::stop_token stop) {
       "remotecluster-controller", [&](std::stop_token st) { rc_controller.Run(st); }, true);
 
   kubeclient::Discovery local_discovery(**rest, clock);
-  runtime::Informer replications(local, clock,
-                                 {.gvr = controller::kReplications, .ns = o.watch_namespace},
+  runtime::Informer replications(local, clock, {.gvr = api::kReplications, .ns = o.watch_namespace},
                                  std::chrono::minutes(10));
   controller::ReplicationReconciler repl_reconciler({local, local_discovery}, replications.store(),
                                                     remote_clusters.store(), connections, events,

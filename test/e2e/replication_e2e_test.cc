@@ -66,9 +66,10 @@ TEST_F(ReplicationE2ETest, CopiesTheAppDormantAndRewrittenAndNeverWritesToTheSou
   EXPECT_EQ(Dr(kCronJob, "nightly-report")["spec"]["suspend"], true);
   // Services: DR-allocated IPs, headless kept headless.
   EXPECT_EQ(Dr(kSvc, "db")["spec"]["clusterIP"], "None");
-  auto src_api = source_.dynamic->Get(kSvc, app_ns_, "api");
-  ASSERT_TRUE(src_api.ok());
-  EXPECT_TRUE(Dr(kSvc, "api").is_object());
+  const json api = Dr(kSvc, "api");
+  EXPECT_EQ(api["spec"]["ports"][0]["port"], 8080);
+  EXPECT_TRUE(api["spec"]["clusterIP"].is_string()) << "allocated by dr, never copied";
+  EXPECT_EQ(api["metadata"]["annotations"]["dr-syncer.io/source"], "src/" + app_ns_ + "/api");
   EXPECT_EQ(Dr(kSvc, "web-nodeport")["spec"]["type"], "NodePort");
   // Ingress whole.
   const json ing = Dr(kIngress, "web");

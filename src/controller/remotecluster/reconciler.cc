@@ -164,7 +164,7 @@ Status RemoteClusterReconciler::WriteStatus(const nlohmann::json& object,
   updated["status"] = api::ToJson(status);
   // A stale resourceVersion is a Conflict: the controller retries with the
   // fresh object from the informer.
-  auto r = local_.UpdateStatus(kRemoteClusters, kube::Namespace(object), updated, {}, stop);
+  auto r = local_.UpdateStatus(api::kRemoteClusters, kube::Namespace(object), updated, {}, stop);
   if (!r.ok()) return std::move(r).error();
   return OkStatus();
 }
@@ -184,7 +184,7 @@ Status RemoteClusterReconciler::EnsureFinalizer(const api::RemoteCluster& rc,
     patch.push_back(
         {{"op", "add"}, {"path", "/metadata/finalizers/-"}, {"value", kRemoteClusterFinalizer}});
   }
-  auto r = local_.Patch(kRemoteClusters, rc.metadata.ns, rc.metadata.name,
+  auto r = local_.Patch(api::kRemoteClusters, rc.metadata.ns, rc.metadata.name,
                         kubeclient::PatchType::kJson, patch, {}, "", stop);
   if (!r.ok()) return std::move(r).error();
   return OkStatus();
@@ -209,7 +209,7 @@ Result<runtime::ReconcileResult> RemoteClusterReconciler::Finalize(const api::Re
         {"path", "/metadata/resourceVersion"},
         {"value", rc.metadata.resource_version}},
        {{"op", "replace"}, {"path", "/metadata/finalizers"}, {"value", remaining}}});
-  auto r = local_.Patch(kRemoteClusters, rc.metadata.ns, rc.metadata.name,
+  auto r = local_.Patch(api::kRemoteClusters, rc.metadata.ns, rc.metadata.name,
                         kubeclient::PatchType::kJson, patch, {}, "", stop);
   if (!r.ok() && r.error().code() != ErrorCode::kNotFound) return std::move(r).error();
   events_.Event(object, runtime::EventType::kNormal, "Finalized",

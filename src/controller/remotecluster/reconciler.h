@@ -18,6 +18,7 @@
 #include <mutex>
 #include <string>
 
+#include "api/group.h"
 #include "controller/remotecluster/cluster_connection.h"
 #include "controller/remotecluster/status_plan.h"
 #include "runtime/controller.h"
@@ -28,8 +29,6 @@
 namespace drs::controller {
 
 inline constexpr std::string_view kRemoteClusterFinalizer = "dr-syncer.io/remotecluster";
-inline const kube::GroupVersionResource kRemoteClusters{"dr-syncer.io", "v1alpha1",
-                                                        "remoteclusters"};
 
 class RemoteClusterReconciler : public runtime::Reconciler {
  public:

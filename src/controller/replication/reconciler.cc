@@ -331,7 +331,8 @@ Status ReplicationReconciler::WriteStatus(const nlohmann::json& object,
                                           std::stop_token stop) {
   nlohmann::json updated = object;
   updated["status"] = api::ToJson(status);
-  auto r = local_.client.UpdateStatus(kReplications, kube::Namespace(object), updated, {}, stop);
+  auto r =
+      local_.client.UpdateStatus(api::kReplications, kube::Namespace(object), updated, {}, stop);
   if (!r.ok()) return std::move(r).error();
   return OkStatus();
 }

@@ -15,6 +15,7 @@
 #include <set>
 #include <string>
 
+#include "api/group.h"
 #include "api/replication.h"
 #include "controller/remotecluster/cluster_connection.h"
 #include "controller/replication/source_watches.h"
@@ -26,8 +27,6 @@
 #include "sync/namespace_sync.h"
 
 namespace drs::controller {
-
-inline const kube::GroupVersionResource kReplications{"dr-syncer.io", "v1alpha1", "replications"};
 
 struct LocalCluster {
   kubeclient::DynamicClient& client;
