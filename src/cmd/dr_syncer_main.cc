@@ -145,10 +145,11 @@ int Run(const DrSyncerOptions& o, std::stop_token stop) {
   // Continuous mode: a source change marks the Replication and wakes it
   // after its debounce; repeated changes within the window share one sync
   // (the queue keeps the earliest wake-up).
-  controller::SourceWatches source_watches(clock, [&](const std::string& key) {
-    repl_reconciler.MarkSourceChanged(key);
-    repl_controller.EnqueueAfter(key, repl_reconciler.DebounceFor(key));
-  });
+  controller::SourceWatches source_watches(
+      clock, [&](const std::string& key, const controller::SourceWatches::Change& c) {
+        repl_reconciler.MarkSourceChanged(key, c);
+        repl_controller.EnqueueAfter(key, repl_reconciler.DebounceFor(key));
+      });
   repl_reconciler.SetSourceWatches(&source_watches);
   // A RemoteCluster that turns Ready (a status write) unblocks the
   // Replications of its namespace at once instead of at their next retry.

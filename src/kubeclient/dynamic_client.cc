@@ -1,5 +1,7 @@
 #include "kubeclient/dynamic_client.h"
 
+#include "kubeclient/json_decode.h"
+
 namespace drs::kubeclient {
 namespace {
 
@@ -72,7 +74,8 @@ Result<ObjectList> DynamicClient::List(const Gvr& gvr, std::string_view ns,
   }
   auto response = client_.Send(req, std::move(stop));
   if (!response.ok()) return std::move(response).error().WithContext(what);
-  DRS_ASSIGN_OR_RETURN(json doc, ParseBody(*response, what));
+  json doc = ParseResponseJson(response->body, ObjectDepth::kListItem, options.drop_managed_fields);
+  if (doc.is_discarded()) return InternalError("the response is not JSON").WithContext(what);
   ObjectList list;
   if (auto items = doc.find("items"); items != doc.end() && items->is_array()) {
     list.items.reserve(items->size());

@@ -30,6 +30,9 @@ struct ListOptions {
   std::string continue_token;
   std::string resource_version;        // "" = most recent (quorum read)
   std::string resource_version_match;  // "NotOlderThan" | "Exact" | ""
+  // Leave the items' metadata.managedFields out while parsing (json_decode.h):
+  // for callers that keep or scan many objects and never read it.
+  bool drop_managed_fields = false;
 };
 
 struct ObjectList {

@@ -1,6 +1,7 @@
 #include "kubeclient/watch.h"
 
 #include "kube/api_error.h"
+#include "kubeclient/json_decode.h"
 
 namespace drs::kubeclient {
 namespace {
@@ -43,7 +44,7 @@ Result<std::vector<WatchEvent>> WatchDecoder::Feed(std::string_view chunk) {
     std::string_view line(buffer_.data() + start, nl - start);
     start = nl + 1;
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    auto doc = json::parse(line, nullptr, /*allow_exceptions=*/false);
+    auto doc = ParseResponseJson(line, ObjectDepth::kWatchEvent, drop_managed_fields_);
     if (doc.is_discarded() || !doc.is_object()) {
       return InternalError("watch stream: an event is not a JSON object");
     }
@@ -85,7 +86,7 @@ Result<WatchEnd> Watch(RestClient& client, const Gvr& gvr, std::string_view ns,
     req.query.emplace_back("fieldSelector", options.field_selector);
   req.query.emplace_back("timeoutSeconds", std::to_string(options.timeout.count()));
 
-  WatchDecoder decoder;
+  WatchDecoder decoder(options.drop_managed_fields);
   std::optional<Error> failure;
   bool handler_stopped = false;
   const DataCallback on_data = [&](std::string_view chunk) {

@@ -35,6 +35,11 @@ struct WatchEvent {
 
 class WatchDecoder {
  public:
+  // With `drop_managed_fields`, the events' objects come without
+  // metadata.managedFields (json_decode.h).
+  explicit WatchDecoder(bool drop_managed_fields = false)
+      : drop_managed_fields_(drop_managed_fields) {}
+
   // A single event larger than this is refused rather than buffered forever.
   static constexpr std::size_t kMaxEventBytes = 64UL * 1024 * 1024;
 
@@ -43,6 +48,7 @@ class WatchDecoder {
   std::size_t buffered() const { return buffer_.size(); }
 
  private:
+  bool drop_managed_fields_;
   std::string buffer_;
 };
 
@@ -57,6 +63,8 @@ struct WatchOptions {
   // Bookmarks arrive about once a minute; silence well beyond that means the
   // connection is dead even if TCP has not noticed.
   std::chrono::seconds idle_timeout{150};
+  // Leave the objects' metadata.managedFields out (json_decode.h).
+  bool drop_managed_fields = false;
 };
 
 // Why a watch ended without an error.

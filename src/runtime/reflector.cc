@@ -115,7 +115,8 @@ Status Reflector::List(std::stop_token stop) {
   std::vector<ObjectPtr> items;
   const kubeclient::ListOptions opts{.label_selector = options_.label_selector,
                                      .field_selector = options_.field_selector,
-                                     .limit = options_.page_size};
+                                     .limit = options_.page_size,
+                                     .drop_managed_fields = options_.drop_managed_fields};
   // Items of a list carry no kind/apiVersion on the wire; consumers (events,
   // transforms) need whole objects, so they are filled in here.
   const std::string api_version = options_.gvr.group.empty()
@@ -175,6 +176,7 @@ Result<kubeclient::WatchEnd> Reflector::WatchOnce(std::stop_token stop) {
   opts.label_selector = options_.label_selector;
   opts.field_selector = options_.field_selector;
   opts.allow_bookmarks = true;
+  opts.drop_managed_fields = options_.drop_managed_fields;
   return kubeclient::Watch(
       client_.rest(), options_.gvr, options_.ns, opts,
       [&](kubeclient::WatchEvent&& event) {

@@ -57,6 +57,9 @@ struct ReflectorOptions {
   std::string field_selector;
   std::int64_t page_size = kubeclient::DynamicClient::kDefaultPageSize;
   kubeclient::WatchOptions watch;  // timeout and idle timeout; version and selectors are set here
+  // Cache objects without metadata.managedFields (often half their size) for
+  // consumers that never read it.
+  bool drop_managed_fields = false;
   // client-go's reflector backoff: 800 ms doubling to 30 s, with jitter.
   BackoffPolicy backoff{.initial = std::chrono::milliseconds(800),
                         .max = std::chrono::seconds(30),

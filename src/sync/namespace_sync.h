@@ -31,6 +31,7 @@
 #include "kubeclient/discovery.h"
 #include "kubeclient/dynamic_client.h"
 #include "sync/selection.h"
+#include "sync/sync_memo.h"
 #include "sync/sync_report.h"
 #include "sync/transform.h"
 
@@ -57,10 +58,36 @@ struct NamespaceSyncSpec {
   bool sync_crds = false;
   // Per resource ("deployments", "services.v1"...): true = Recreate.
   std::map<std::string, bool> immutable_overrides;
+  // Optional: what earlier syncs of these options verified (sync_memo.h);
+  // lets an unchanged object skip its transform and comparison.
+  SyncMemo* memo = nullptr;
 };
 
 Result<SyncReport> SyncNamespace(ClusterHandles source, ClusterHandles destination,
                                  const NamespaceSyncSpec& spec, std::stop_token stop = {});
+
+// A source object that changed, as Continuous mode's watches saw it.
+struct ChangedObject {
+  kube::GroupVersionResource gvr;  // the source resource
+  std::string name;
+  friend auto operator<=>(const ChangedObject&, const ChangedObject&) = default;
+};
+
+struct TargetedSyncResult {
+  SyncReport report;
+  // Set when a change needs a full cycle instead: a source object is gone
+  // (pruning and its guard need the whole namespace) or a type is unknown.
+  std::string needs_full_sync;
+};
+
+// Continuous mode's fast path: only `changed` objects — each read again from
+// the source, compared with its DR copy and applied when needed — with the
+// same selection, transforms and ownership rules as SyncNamespace. It
+// assumes the destination namespace exists (a full cycle ran before).
+Result<TargetedSyncResult> SyncObjects(ClusterHandles source, ClusterHandles destination,
+                                       const NamespaceSyncSpec& spec,
+                                       const std::vector<ChangedObject>& changed,
+                                       std::stop_token stop = {});
 
 // The source resource types a sync of `spec` covers, in apply order (what
 // Continuous mode watches). Types the source does not serve are left out.

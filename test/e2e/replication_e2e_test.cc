@@ -171,7 +171,9 @@ namespace {
 
 TEST_F(ReplicationE2ETest, ContinuousModeCarriesEachSourceChangeWithinSeconds) {
   DeploySample();
-  CreateReplication({{"replicationMode", "Continuous"}, {"continuous", {{"debounce", "200ms"}}}});
+  CreateReplication({{"replicationMode", "Continuous"},
+                     {"continuous", {{"debounce", "200ms"}}},
+                     {"prune", {{"enabled", true}}}});
   auto syncer = StartDrSyncer("continuous");
   ASSERT_TRUE(syncer.ok());
   ASSERT_TRUE(PollFor([&] { return Phase() == "Synced"; }, std::chrono::seconds(60)))
@@ -190,6 +192,18 @@ TEST_F(ReplicationE2ETest, ContinuousModeCarriesEachSourceChangeWithinSeconds) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - changed).count();
   RecordProperty("source_to_dr_seconds", std::to_string(seconds));
   EXPECT_LT(seconds, 5.0);
+  // It came by the targeted path: the namespace was synced once, at the
+  // start (each full sync logs "sync starting" before it lists anything).
+  const auto full_syncs = [&] {
+    const std::string log = syncer.Log();
+    int n = 0;
+    for (auto at = log.find("sync starting"); at != std::string::npos;
+         at = log.find("sync starting", at + 1)) {
+      ++n;
+    }
+    return n;
+  };
+  EXPECT_EQ(full_syncs(), 1) << syncer.Log();
 
   // A new object and a deletion arrive too.
   ASSERT_TRUE(source_.dynamic
@@ -200,6 +214,9 @@ TEST_F(ReplicationE2ETest, ContinuousModeCarriesEachSourceChangeWithinSeconds) {
                             {"data", {{"k", "v"}}}})
                   .ok());
   EXPECT_TRUE(PollFor([&] { return Dr(kCm, "late").is_object(); }, std::chrono::seconds(15)));
+  ASSERT_TRUE(source_.dynamic->Delete(kCm, app_ns_, "late").ok());
+  EXPECT_TRUE(PollFor([&] { return Dr(kCm, "late").is_null(); }, std::chrono::seconds(15)))
+      << syncer.Log();
   syncer.Signal(SIGTERM);
   EXPECT_EQ(syncer.Wait(std::chrono::seconds(10)), 0) << syncer.Log();
 }

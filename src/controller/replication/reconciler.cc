@@ -80,9 +80,28 @@ ReplicationReconciler::ReplicationReconciler(LocalCluster local, const runtime::
   }
 }
 
-void ReplicationReconciler::MarkSourceChanged(const std::string& key) {
+void ReplicationReconciler::MarkSourceChanged(const std::string& key,
+                                              const SourceWatches::Change& change) {
   std::lock_guard lock(mu_);
-  source_changed_.insert(key);
+  auto& pending = pending_[key];
+  if (change.deleted || pending.objects.size() >= kMaxTargetedChanges) {
+    pending.full = true;
+    pending.objects.clear();
+  }
+  if (!pending.full) pending.objects.insert(change.object);
+}
+
+sync::SyncMemo* ReplicationReconciler::MemoFor(const api::Replication& r, const std::string& from,
+                                               const std::string& to) {
+  std::lock_guard lock(mu_);
+  auto& memos = memos_[r.metadata.ns + "/" + r.metadata.name];
+  if (memos.generation != r.metadata.generation) {
+    memos.by_pair.clear();  // new options: what was verified no longer holds
+    memos.generation = r.metadata.generation;
+  }
+  auto& memo = memos.by_pair[{from, to}];
+  if (!memo) memo = std::make_unique<sync::SyncMemo>();
+  return memo.get();
 }
 
 Clock::Duration ReplicationReconciler::DebounceFor(const std::string& key) {
@@ -149,6 +168,7 @@ SyncAttempt ReplicationReconciler::RunSync(const api::Replication& r, Handles& s
   sync::SyncReport total;
   for (const auto& [from, to] : pairs) {
     auto spec = BuildSyncSpec(r, from, to, types);
+    spec.memo = MemoFor(r, from, to);
     auto report = sync::SyncNamespace({*source.client, *source.discovery},
                                       {*destination.client, *destination.discovery}, spec, stop);
     if (!report.ok()) {
@@ -184,6 +204,9 @@ Result<runtime::ReconcileResult> ReplicationReconciler::Reconcile(const std::str
   const runtime::ObjectPtr object = replications_.Get(key);
   if (!object) {
     if (watches_ != nullptr) watches_->Stop(key);
+    std::lock_guard lock(mu_);
+    pending_.erase(key);
+    memos_.erase(key);
     return runtime::ReconcileResult{};
   }
   auto decoded = api::ReplicationFromJson(*object);
@@ -246,10 +269,15 @@ Result<runtime::ReconcileResult> ReplicationReconciler::Reconcile(const std::str
                         {{"replication", key}, {"error", types.error().ToString()}}));
     }
   }
+  PendingChanges pending;
   bool changed = false;
   {
     std::lock_guard lock(mu_);
-    changed = source_changed_.erase(key) > 0;
+    if (auto it = pending_.find(key); it != pending_.end()) {
+      pending = std::move(it->second);
+      pending_.erase(it);
+      changed = true;
+    }
   }
   const std::string schedule = api::EffectiveSchedule(r.spec, source->spec(), destination->spec());
   auto decision = DecideSync(r, schedule, now, changed);
@@ -258,6 +286,26 @@ Result<runtime::ReconcileResult> ReplicationReconciler::Reconcile(const std::str
     return runtime::ReconcileResult{
         .requeue_after = std::chrono::duration_cast<Clock::Duration>(std::max(
             *decision.next_sync - now, Clock::WallTime::duration(std::chrono::milliseconds(100))))};
+  }
+  std::optional<SyncAttempt> targeted;
+  if (decision.source_change_only && !pending.full && !pending.objects.empty() &&
+      !r.spec.namespace_selector) {
+    targeted = RunTargetedSync(
+        r, *source, *destination,
+        std::vector<sync::ChangedObject>(pending.objects.begin(), pending.objects.end()), stop);
+  }
+  if (targeted) {
+    if (targeted->error && targeted->error->code() == ErrorCode::kCancelled) {
+      return *targeted->error;
+    }
+    targeted->next_sync = r.status.next_sync_time;
+    RecordTargeted(key, *targeted, r.status.phase == api::ReplicationPhase::kSynced);
+    DRS_RETURN_IF_ERROR(WriteStatus(*object, PlanTargetedStatus(r, *targeted), stop));
+    if (!targeted->next_sync) return runtime::ReconcileResult{};
+    return runtime::ReconcileResult{
+        .requeue_after = std::chrono::duration_cast<Clock::Duration>(
+            std::max(*targeted->next_sync - clock_.WallNow(),
+                     Clock::WallTime::duration(std::chrono::milliseconds(100))))};
   }
   GetLogger("replication")
       ->info(Fields("sync starting", {{"replication", key}, {"why", decision.why}}));

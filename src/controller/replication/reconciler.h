@@ -42,8 +42,10 @@ class ReplicationReconciler : public runtime::Reconciler {
 
   Result<runtime::ReconcileResult> Reconcile(const std::string& key, std::stop_token stop) override;
 
-  // Continuous mode: the source of `key` changed; its next reconcile syncs.
-  void MarkSourceChanged(const std::string& key);
+  // Continuous mode: an object in the source of `key` changed; its next
+  // reconcile syncs the changed objects (or the whole namespace when a
+  // change needs it).
+  void MarkSourceChanged(const std::string& key, const SourceWatches::Change& change);
   // Continuous mode's debounce for `key` (how long to gather a burst).
   Clock::Duration DebounceFor(const std::string& key);
   // Continuous mode watches; optional, set before the controller runs.
@@ -62,10 +64,19 @@ class ReplicationReconciler : public runtime::Reconciler {
   Result<Handles> Resolve(const std::string& ns, const std::string& cluster);
   SyncAttempt RunSync(const api::Replication& r, Handles& source, Handles& destination,
                       std::stop_token stop);
+  // Continuous mode's fast path; nullopt when a full sync is needed instead.
+  std::optional<SyncAttempt> RunTargetedSync(const api::Replication& r, Handles& source,
+                                             Handles& destination,
+                                             const std::vector<sync::ChangedObject>& changed,
+                                             std::stop_token stop);
+  // The memo of one namespace pair of `r` at its generation (sync_memo.h).
+  sync::SyncMemo* MemoFor(const api::Replication& r, const std::string& from,
+                          const std::string& to);
   Status WriteStatus(const nlohmann::json& object, const api::ReplicationStatus& status,
                      std::stop_token stop);
   void Record(const std::string& key, const nlohmann::json& object, const api::Replication& r,
               const SyncAttempt& attempt);
+  void RecordTargeted(const std::string& key, const SyncAttempt& attempt, bool all_in_step);
 
   LocalCluster local_;
   const runtime::Store& replications_;
@@ -78,7 +89,18 @@ class ReplicationReconciler : public runtime::Reconciler {
   runtime::GaugeFamily* last_success_ = nullptr;
   SourceWatches* watches_ = nullptr;
   std::mutex mu_;
-  std::set<std::string> source_changed_;             // guarded by mu_
+  // A burst larger than this is synced as a whole namespace.
+  static constexpr std::size_t kMaxTargetedChanges = 256;
+  struct PendingChanges {
+    std::set<sync::ChangedObject> objects;
+    bool full = false;  // a deletion or an overflow
+  };
+  std::map<std::string, PendingChanges> pending_;  // guarded by mu_
+  struct Memos {
+    std::int64_t generation = 0;
+    std::map<std::pair<std::string, std::string>, std::unique_ptr<sync::SyncMemo>> by_pair;
+  };
+  std::map<std::string, Memos> memos_;               // guarded by mu_
   std::map<std::string, Clock::Duration> debounce_;  // guarded by mu_
 };
 

@@ -1,5 +1,7 @@
 #include "controller/replication/source_watches.h"
 
+#include "kube/object.h"
+
 namespace drs::controller {
 
 SourceWatches::~SourceWatches() {
@@ -39,18 +41,22 @@ void SourceWatches::Ensure(const std::string& key, std::int64_t generation,
   set->keep_alive = std::move(keep_alive);
   for (const auto& gvr : types) {
     auto informer = std::make_unique<runtime::Informer>(
-        client, clock_, runtime::ReflectorOptions{.gvr = gvr, .ns = ns});
-    const auto changed = [this, key] { on_change_(key); };
+        client, clock_,
+        runtime::ReflectorOptions{.gvr = gvr, .ns = ns, .drop_managed_fields = true});
+    const auto changed = [this, key, gvr](const runtime::ObjectPtr& obj, bool deleted) {
+      on_change_(key, {.object = {.gvr = gvr, .name = kube::Name(*obj)}, .deleted = deleted});
+    };
     informer->AddEventHandlers(
         {.on_add =
-             [changed](const runtime::ObjectPtr&, bool initial) {
-               if (!initial) changed();  // the initial list is what the first sync already saw
+             [changed](const runtime::ObjectPtr& obj, bool initial) {
+               // The initial list is what the first sync already saw.
+               if (!initial) changed(obj, false);
              },
          .on_update =
              [changed](const runtime::ObjectPtr& a, const runtime::ObjectPtr& b) {
-               if (a != b) changed();
+               if (a != b) changed(b, false);
              },
-         .on_delete = [changed](const runtime::ObjectPtr&) { changed(); }});
+         .on_delete = [changed](const runtime::ObjectPtr& obj) { changed(obj, true); }});
     informer->Start();
     set->informers.push_back(std::move(informer));
   }

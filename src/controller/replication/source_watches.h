@@ -2,7 +2,9 @@
 // SourceWatches: Continuous mode's eyes on the source. For each Continuous
 // Replication, one informer per resource type of its source namespace;
 // any add, change or delete after the initial list calls `on_change` with
-// the Replication's key, which the controller turns into a debounced sync.
+// the Replication's key and the object, which the controller turns into a
+// debounced sync of the changed objects. The cached objects leave out
+// managedFields (half their bytes; never read).
 // Watches are rebuilt when the Replication's generation or the source
 // connection changes, and stopped when it leaves Continuous mode or goes
 // away.
@@ -19,12 +21,17 @@
 #include "base/clock.h"
 #include "controller/remotecluster/cluster_connection.h"
 #include "runtime/informer.h"
+#include "sync/namespace_sync.h"
 
 namespace drs::controller {
 
 class SourceWatches {
  public:
-  using OnChange = std::function<void(const std::string& replication_key)>;
+  struct Change {
+    sync::ChangedObject object;
+    bool deleted = false;
+  };
+  using OnChange = std::function<void(const std::string& replication_key, const Change& change)>;
 
   SourceWatches(Clock& clock, OnChange on_change)
       : clock_(clock), on_change_(std::move(on_change)) {}

@@ -1,5 +1,7 @@
 #include "controller/replication/status_plan.h"
 
+#include <algorithm>
+
 namespace drs::controller {
 namespace {
 
@@ -89,6 +91,30 @@ api::ReplicationStatus PlanSyncStatus(const api::Replication& r, const SyncAttem
     Set(s, api::kConditionSynced, true, "Synced", summary, gen, now);
     Set(s, api::kConditionReady, true, "Synced", summary, gen, now);
     s.message = summary;
+  }
+  return s;
+}
+
+api::ReplicationStatus PlanTargetedStatus(const api::Replication& r, const SyncAttempt& a) {
+  api::ReplicationStatus s = r.status;
+  s.last_sync_time = a.finished;
+  s.last_sync_duration = std::chrono::duration_cast<api::Duration>(a.finished - a.started);
+  s.next_sync_time = a.next_sync;
+  if (s.phase == api::ReplicationPhase::kSynced) s.last_successful_sync_time = a.finished;
+  for (const auto& scale : a.report->scales) {
+    api::RememberedScale remembered{.kind = scale.kind,
+                                    .ns = r.spec.source_namespace,
+                                    .name = scale.name,
+                                    .replicas = static_cast<std::int32_t>(scale.replicas)};
+    auto it = std::find_if(s.remembered_scales.begin(), s.remembered_scales.end(),
+                           [&](const api::RememberedScale& m) {
+                             return m.kind == scale.kind && m.name == scale.name;
+                           });
+    if (it == s.remembered_scales.end()) {
+      s.remembered_scales.push_back(remembered);
+    } else {
+      *it = remembered;
+    }
   }
   return s;
 }

@@ -34,6 +34,14 @@ struct SyncAttempt {
 api::ReplicationStatus PlanSyncStatus(const api::Replication& replication,
                                       const SyncAttempt& attempt);
 
+// Status after Continuous mode synced only the changed objects, all of them
+// successfully: times move on and remembered scales are refreshed for those
+// objects; counts, failures and phase stay those of the last full sync (the
+// whole namespace's picture). lastSuccessfulSyncTime moves only when that
+// picture was Synced.
+api::ReplicationStatus PlanTargetedStatus(const api::Replication& replication,
+                                          const SyncAttempt& attempt);
+
 // Status for a Replication that cannot sync at all right now (invalid spec,
 // a RemoteCluster not ready, paused): phase, Ready False with `reason`.
 api::ReplicationStatus PlanBlockedStatus(const api::Replication& replication,

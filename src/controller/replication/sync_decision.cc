@@ -51,6 +51,7 @@ SyncDecision DecideSync(const api::Replication& r, const std::string& schedule, 
       if (!d.sync_now && (source_changed || new_token)) {
         d.sync_now = true;
         d.why = source_changed ? "the source changed" : "sync-now " + token;
+        d.source_change_only = source_changed && !new_token;
       }
       if (!d.sync_now && status.last_sync_time && *status.last_sync_time + interval <= now) {
         d.sync_now = true;

@@ -23,6 +23,9 @@ struct SyncDecision {
   std::string why;                           // for logs and Events
   std::optional<Clock::WallTime> next_sync;  // when to look again (none: only on events)
   std::string trigger;                       // the sync-now token this sync handles, if any
+  // Continuous mode, nothing but source changes to handle: the changed
+  // objects alone may be synced (the spec was seen, no token is pending).
+  bool source_change_only = false;
 };
 
 SyncDecision DecideSync(const api::Replication& replication, const std::string& schedule,

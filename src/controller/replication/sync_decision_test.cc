@@ -89,6 +89,19 @@ TEST(SyncDecisionTest, ContinuousOnChangeOrBackgroundInterval) {
   EXPECT_TRUE(d.sync_now);
   EXPECT_EQ(d.why, "background resync");
   EXPECT_EQ(d.next_sync, T0() + minutes(10));
+  EXPECT_FALSE(d.source_change_only);
+}
+
+TEST(SyncDecisionTest, OnlySourceChangesMayTakeTheTargetedPath) {
+  auto r = Synced(api::ReplicationMode::kContinuous, T0());
+  EXPECT_TRUE(DecideSync(r, "", T0() + minutes(1), true).source_change_only);
+  // A new spec needs the whole namespace.
+  r.metadata.generation = r.status.observed_generation + 1;
+  EXPECT_FALSE(DecideSync(r, "", T0() + minutes(1), true).source_change_only);
+  // So does a sync-now token.
+  auto manual = Synced(api::ReplicationMode::kContinuous, T0());
+  manual.metadata.annotations[std::string(api::kSyncNowAnnotation)] = "t1";
+  EXPECT_FALSE(DecideSync(manual, "", T0() + minutes(1), true).source_change_only);
 }
 
 }  // namespace
