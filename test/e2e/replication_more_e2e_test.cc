@@ -1,11 +1,13 @@
 // More Replication behaviour with the real binary: the deprecated
-// NamespaceMapping runs as a Replication, and a second Replication aiming at
-// the same destination namespace reports a conflict instead of fighting.
+// NamespaceMapping runs as a Replication, a second Replication aiming at
+// the same destination namespace reports a conflict instead of fighting, and
+// a Scheduled tick missed while the controller was down runs once on start.
 
 #include <signal.h>
 
 #include <gmock/gmock.h>
 
+#include "base/rfc3339.h"
 #include "e2e/replication_fixture.h"
 
 namespace drs::testing {
@@ -90,6 +92,62 @@ TEST_F(ReplicationMoreE2ETest, ASecondReplicationIntoTheSameNamespaceReportsACon
   EXPECT_EQ(PhaseOf("app"), "Synced") << "the first Replication is not disturbed";
   syncer.Signal(SIGTERM);
   EXPECT_EQ(syncer.Wait(std::chrono::seconds(10)), 0) << syncer.Log();
+}
+
+TEST_F(ReplicationMoreE2ETest, AScheduledTickMissedWhileDownRunsOnceOnStart) {
+  SeedConfigMap();
+  CreateReplication({{"replicationMode", "Scheduled"}, {"schedule", "0 * * * *"}});
+  {
+    auto first = StartDrSyncer("missed-tick-1");
+    ASSERT_TRUE(first.ok());
+    ASSERT_TRUE(PollFor([&] { return Phase() == "Synced"; }, std::chrono::seconds(60)))
+        << first.Log();
+    first.Signal(SIGTERM);
+    ASSERT_EQ(first.Wait(std::chrono::seconds(10)), 0) << first.Log();
+  }
+  // The controller was down for three hours: its last sync is older than the
+  // latest hourly tick. (The status is what a controller would have left.)
+  const auto three_hours_ago = std::chrono::system_clock::now() - std::chrono::hours(3);
+  const std::string then = FormatRfc3339(three_hours_ago);
+  auto repl = Replication();
+  repl["status"]["lastSyncTime"] = then;
+  repl["status"]["lastSuccessfulSyncTime"] = then;
+  auto written = source_.dynamic->UpdateStatus(kReplicationsGvr, ns_, repl);
+  ASSERT_TRUE(written.ok()) << written.error();
+  ASSERT_TRUE(source_.dynamic
+                  ->Patch(kCm, app_ns_, "settings", kubeclient::PatchType::kMerge,
+                          {{"data", {{"k", "while-down"}}}})
+                  .ok());
+
+  auto second = StartDrSyncer("missed-tick-2");
+  ASSERT_TRUE(second.ok());
+  // Caught up once, at once: not three times, and not at the next tick.
+  ASSERT_TRUE(PollFor(
+      [&] {
+        auto cm = dr_.dynamic->Get(kCm, dr_ns_, "settings");
+        return cm.ok() && (*cm)["data"]["k"] == "while-down";
+      },
+      std::chrono::seconds(30)))
+      << second.Log();
+  ASSERT_TRUE(PollFor([&] { return Replication()["status"].value("lastSyncTime", "") != then; },
+                      std::chrono::seconds(10)));
+  const auto status = Replication()["status"];
+  EXPECT_EQ(status.value("phase", ""), "Synced");
+  // The next sync is the next hourly tick, in the future.
+  const auto next = ParseRfc3339(status.value("nextSyncTime", ""));
+  ASSERT_TRUE(next.ok()) << status.dump();
+  EXPECT_GT(*next, std::chrono::system_clock::now());
+  EXPECT_LE(*next, std::chrono::system_clock::now() + std::chrono::hours(1));
+  const std::string log = second.Log();
+  int syncs = 0;
+  for (auto at = log.find("sync starting"); at != std::string::npos;
+       at = log.find("sync starting", at + 1)) {
+    ++syncs;
+  }
+  EXPECT_EQ(syncs, 1) << log;
+  EXPECT_NE(log.find("scheduled"), std::string::npos) << log;
+  second.Signal(SIGTERM);
+  EXPECT_EQ(second.Wait(std::chrono::seconds(10)), 0) << second.Log();
 }
 
 }  // namespace
