@@ -69,6 +69,7 @@ Result<SyncReport> SyncNamespace(ClusterHandles source, ClusterHandles destinati
 // A source object that changed, as Continuous mode's watches saw it.
 struct ChangedObject {
   kube::GroupVersionResource gvr;  // the source resource
+  std::string ns;                  // the source namespace
   std::string name;
   friend auto operator<=>(const ChangedObject&, const ChangedObject&) = default;
 };
@@ -80,7 +81,8 @@ struct TargetedSyncResult {
   std::string needs_full_sync;
 };
 
-// Continuous mode's fast path: only `changed` objects — each read again from
+// Continuous mode's fast path: only `changed` objects of the spec's source
+// namespace — each read again from
 // the source, compared with its DR copy and applied when needed — with the
 // same selection, transforms and ownership rules as SyncNamespace. It
 // assumes the destination namespace exists (a full cycle ran before).

@@ -49,6 +49,10 @@ Result<TargetedSyncResult> SyncObjects(ClusterHandles source, ClusterHandles des
   std::vector<std::unique_ptr<json>> lives;  // stable addresses for ApplyJob::live
   for (const auto& c : changed) {
     if (stop.stop_requested()) return CancelledError("sync stopped");
+    if (!c.ns.empty() && c.ns != t.source_namespace) {
+      return InvalidError("changed object " + c.ns + "/" + c.name + " is not in " +
+                          t.source_namespace);
+    }
     const kube::GroupResource gr{c.gvr.group, c.gvr.resource};
     const auto plan = plans->find(gr);
     if (plan == plans->end()) {

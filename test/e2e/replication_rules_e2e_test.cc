@@ -114,7 +114,8 @@ TEST_F(ReplicationRulesE2ETest, NamespaceSelectorReplicatesEveryLabelledNamespac
                                  {"namespaceSelector", {{"matchLabels", {{"dr-test", app_ns_}}}}},
                                  {"destinationNamespacePattern", "{namespace}-dr"},
                                  {"resourceTypes", json::array({"configmaps"})},
-                                 {"replicationMode", "Manual"}}}});
+                                 {"replicationMode", "Continuous"},
+                                 {"continuous", {{"debounce", "200ms"}}}}}});
   ASSERT_TRUE(r.ok()) << r.error();
   auto syncer = StartDrSyncer("selector");
   ASSERT_TRUE(syncer.ok());
@@ -128,6 +129,19 @@ TEST_F(ReplicationRulesE2ETest, NamespaceSelectorReplicatesEveryLabelledNamespac
   }
   EXPECT_FALSE(dr_.dynamic->Get(kNs, "", app_ns_ + "-dr").ok())
       << "the unlabelled namespace is not picked";
+  // Continuous mode watches every picked namespace: a change in one arrives
+  // in its own DR namespace well before any background resync (5 minutes).
+  ASSERT_TRUE(source_.dynamic
+                  ->Patch(kCm, picked[1], "marker", kubeclient::PatchType::kMerge,
+                          {{"data", {{"from", "changed"}}}})
+                  .ok());
+  EXPECT_TRUE(PollFor(
+      [&] {
+        auto cm = dr_.dynamic->Get(kCm, picked[1] + "-dr", "marker");
+        return cm.ok() && cm->at("data").at("from") == "changed";
+      },
+      std::chrono::seconds(15)))
+      << syncer.Log();
   syncer.Signal(SIGTERM);
   EXPECT_EQ(syncer.Wait(std::chrono::seconds(10)), 0) << syncer.Log();
 }

@@ -143,30 +143,37 @@ Result<ReplicationReconciler::Handles> ReplicationReconciler::Resolve(const std:
   return h;
 }
 
+Result<ReplicationReconciler::NamespacePairs> ReplicationReconciler::PairsFor(
+    const api::Replication& r, Handles& source, std::stop_token stop) {
+  NamespacePairs pairs;
+  if (!r.spec.namespace_selector) {
+    pairs.emplace_back(r.spec.source_namespace, r.spec.destination_namespace);
+    return pairs;
+  }
+  auto listed = source.client->ListAll(
+      kNamespaces, "", {.label_selector = r.spec.namespace_selector->ToString()}, stop);
+  if (!listed.ok()) return std::move(listed).error().WithContext("listing source namespaces");
+  for (const auto& ns : listed->items) {
+    auto dest = api::DestinationNamespaceFor(r.spec, kube::Name(ns));
+    if (dest.ok()) pairs.emplace_back(kube::Name(ns), *dest);
+  }
+  return pairs;
+}
+
 SyncAttempt ReplicationReconciler::RunSync(const api::Replication& r, Handles& source,
                                            Handles& destination, std::stop_token stop) {
   SyncAttempt a;
   a.started = clock_.WallNow();
   const auto types = api::EffectiveResourceTypes(r.spec, source.spec(), destination.spec());
-  std::vector<std::pair<std::string, std::string>> pairs;  // source ns -> destination ns
-  if (r.spec.namespace_selector) {
-    auto listed = source.client->ListAll(
-        kNamespaces, "", {.label_selector = r.spec.namespace_selector->ToString()}, stop);
-    if (!listed.ok()) {
-      a.error = std::move(listed).error().WithContext("listing source namespaces");
-      a.failed_side = "source";
-      a.finished = clock_.WallNow();
-      return a;
-    }
-    for (const auto& ns : listed->items) {
-      auto dest = api::DestinationNamespaceFor(r.spec, kube::Name(ns));
-      if (dest.ok()) pairs.emplace_back(kube::Name(ns), *dest);
-    }
-  } else {
-    pairs.emplace_back(r.spec.source_namespace, r.spec.destination_namespace);
+  auto pairs = PairsFor(r, source, stop);
+  if (!pairs.ok()) {
+    a.error = std::move(pairs).error();
+    a.failed_side = "source";
+    a.finished = clock_.WallNow();
+    return a;
   }
   sync::SyncReport total;
-  for (const auto& [from, to] : pairs) {
+  for (const auto& [from, to] : *pairs) {
     auto spec = BuildSyncSpec(r, from, to, types);
     spec.memo = MemoFor(r, from, to);
     auto report = sync::SyncNamespace({*source.client, *source.discovery},
@@ -207,7 +214,20 @@ Result<runtime::ReconcileResult> ReplicationReconciler::Reconcile(const std::str
     std::lock_guard lock(mu_);
     pending_.erase(key);
     memos_.erase(key);
+    superseded_.erase(key);
     return runtime::ReconcileResult{};
+  }
+  {
+    // Our last status write replaced this very version: the cache has not
+    // caught up yet, and deciding from it would repeat the sync we just did.
+    std::lock_guard lock(mu_);
+    auto it = superseded_.find(key);
+    if (it != superseded_.end()) {
+      if (it->second == kube::ResourceVersion(*object)) {
+        return runtime::ReconcileResult{.requeue_after = std::chrono::milliseconds(100)};
+      }
+      superseded_.erase(it);
+    }
   }
   auto decoded = api::ReplicationFromJson(*object);
   if (!decoded.ok()) {
@@ -228,8 +248,7 @@ Result<runtime::ReconcileResult> ReplicationReconciler::Reconcile(const std::str
   if (auto valid = api::Validate(r.spec); !valid.ok()) {
     return blocked(api::ReplicationPhase::kFailed, "InvalidSpec", valid.error().message());
   }
-  const bool watch = r.spec.replication_mode == api::ReplicationMode::kContinuous &&
-                     !r.spec.paused && !r.spec.namespace_selector;
+  const bool watch = r.spec.replication_mode == api::ReplicationMode::kContinuous && !r.spec.paused;
   if (!watch && watches_ != nullptr) watches_->Stop(key);
   if (r.spec.paused) {
     auto status = PlanBlockedStatus(r, api::ReplicationPhase::kPaused, "Paused",
@@ -251,24 +270,7 @@ Result<runtime::ReconcileResult> ReplicationReconciler::Reconcile(const std::str
       return runtime::ReconcileResult{.requeue_after = std::chrono::seconds(5)};
     }
   }
-  if (watch && watches_ != nullptr) {
-    {
-      std::lock_guard lock(mu_);
-      debounce_[key] = std::chrono::duration_cast<Clock::Duration>(r.spec.continuous.debounce);
-    }
-    const auto spec =
-        BuildSyncSpec(r, r.spec.source_namespace, r.spec.destination_namespace,
-                      api::EffectiveResourceTypes(r.spec, source->spec(), destination->spec()));
-    auto types = sync::SourceTypes({*source->client, *source->discovery}, spec, stop);
-    if (types.ok()) {
-      watches_->Ensure(key, r.metadata.generation, *source->client, source->keep_alive,
-                       r.spec.source_namespace, *types);
-    } else {
-      GetLogger("replication")
-          ->warn(Fields("cannot watch the source; relying on the background interval",
-                        {{"replication", key}, {"error", types.error().ToString()}}));
-    }
-  }
+  if (watch && watches_ != nullptr) EnsureWatches(key, r, *source, *destination, stop);
   PendingChanges pending;
   bool changed = false;
   {
@@ -288,11 +290,8 @@ Result<runtime::ReconcileResult> ReplicationReconciler::Reconcile(const std::str
             *decision.next_sync - now, Clock::WallTime::duration(std::chrono::milliseconds(100))))};
   }
   std::optional<SyncAttempt> targeted;
-  if (decision.source_change_only && !pending.full && !pending.objects.empty() &&
-      !r.spec.namespace_selector) {
-    targeted = RunTargetedSync(
-        r, *source, *destination,
-        std::vector<sync::ChangedObject>(pending.objects.begin(), pending.objects.end()), stop);
+  if (decision.source_change_only && !pending.full && !pending.objects.empty()) {
+    targeted = RunTargetedSync(r, *source, *destination, pending.objects, stop);
   }
   if (targeted) {
     if (targeted->error && targeted->error->code() == ErrorCode::kCancelled) {
@@ -382,6 +381,8 @@ Status ReplicationReconciler::WriteStatus(const nlohmann::json& object,
   auto r =
       local_.client.UpdateStatus(api::kReplications, kube::Namespace(object), updated, {}, stop);
   if (!r.ok()) return std::move(r).error();
+  std::lock_guard lock(mu_);
+  superseded_[kube::Namespace(object) + "/" + kube::Name(object)] = kube::ResourceVersion(object);
   return OkStatus();
 }
 

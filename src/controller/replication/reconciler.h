@@ -62,13 +62,20 @@ class ReplicationReconciler : public runtime::Reconciler {
   };
   // The cluster behind a RemoteCluster name ("" = local), or why not.
   Result<Handles> Resolve(const std::string& ns, const std::string& cluster);
+  using NamespacePairs = std::vector<std::pair<std::string, std::string>>;
+  // Source namespace -> destination namespace: the spec's pair, or each
+  // namespace its namespaceSelector matches.
+  Result<NamespacePairs> PairsFor(const api::Replication& r, Handles& source, std::stop_token stop);
   SyncAttempt RunSync(const api::Replication& r, Handles& source, Handles& destination,
                       std::stop_token stop);
   // Continuous mode's fast path; nullopt when a full sync is needed instead.
   std::optional<SyncAttempt> RunTargetedSync(const api::Replication& r, Handles& source,
                                              Handles& destination,
-                                             const std::vector<sync::ChangedObject>& changed,
+                                             const std::set<sync::ChangedObject>& changed,
                                              std::stop_token stop);
+  // Continuous mode: watch the source namespaces of `r`.
+  void EnsureWatches(const std::string& key, const api::Replication& r, Handles& source,
+                     Handles& destination, std::stop_token stop);
   // The memo of one namespace pair of `r` at its generation (sync_memo.h).
   sync::SyncMemo* MemoFor(const api::Replication& r, const std::string& from,
                           const std::string& to);
@@ -100,7 +107,9 @@ class ReplicationReconciler : public runtime::Reconciler {
     std::int64_t generation = 0;
     std::map<std::pair<std::string, std::string>, std::unique_ptr<sync::SyncMemo>> by_pair;
   };
-  std::map<std::string, Memos> memos_;               // guarded by mu_
+  std::map<std::string, Memos> memos_;  // guarded by mu_
+  // The resourceVersion each key's last status write replaced.
+  std::map<std::string, std::string> superseded_;    // guarded by mu_
   std::map<std::string, Clock::Duration> debounce_;  // guarded by mu_
 };
 

@@ -19,14 +19,14 @@ SourceWatches::~SourceWatches() {
 void SourceWatches::Ensure(const std::string& key, std::int64_t generation,
                            kubeclient::DynamicClient& client,
                            std::shared_ptr<const ClusterConnection> keep_alive,
-                           const std::string& ns,
+                           const std::vector<std::string>& namespaces,
                            const std::vector<kube::GroupVersionResource>& types) {
   std::unique_ptr<Set> old;
   {
     std::lock_guard lock(mu_);
     auto it = sets_.find(key);
     if (it != sets_.end() && it->second->generation == generation &&
-        it->second->client == &client) {
+        it->second->namespaces == namespaces && it->second->client == &client) {
       return;
     }
     if (it != sets_.end()) {
@@ -37,28 +37,32 @@ void SourceWatches::Ensure(const std::string& key, std::int64_t generation,
   old.reset();  // stops the previous informers before new ones start
   auto set = std::make_unique<Set>();
   set->generation = generation;
+  set->namespaces = namespaces;
   set->client = &client;
   set->keep_alive = std::move(keep_alive);
-  for (const auto& gvr : types) {
-    auto informer = std::make_unique<runtime::Informer>(
-        client, clock_,
-        runtime::ReflectorOptions{.gvr = gvr, .ns = ns, .drop_managed_fields = true});
-    const auto changed = [this, key, gvr](const runtime::ObjectPtr& obj, bool deleted) {
-      on_change_(key, {.object = {.gvr = gvr, .name = kube::Name(*obj)}, .deleted = deleted});
-    };
-    informer->AddEventHandlers(
-        {.on_add =
-             [changed](const runtime::ObjectPtr& obj, bool initial) {
-               // The initial list is what the first sync already saw.
-               if (!initial) changed(obj, false);
-             },
-         .on_update =
-             [changed](const runtime::ObjectPtr& a, const runtime::ObjectPtr& b) {
-               if (a != b) changed(b, false);
-             },
-         .on_delete = [changed](const runtime::ObjectPtr& obj) { changed(obj, true); }});
-    informer->Start();
-    set->informers.push_back(std::move(informer));
+  for (const auto& ns : namespaces) {
+    for (const auto& gvr : types) {
+      auto informer = std::make_unique<runtime::Informer>(
+          client, clock_,
+          runtime::ReflectorOptions{.gvr = gvr, .ns = ns, .drop_managed_fields = true});
+      const auto changed = [this, key, gvr, ns](const runtime::ObjectPtr& obj, bool deleted) {
+        on_change_(
+            key, {.object = {.gvr = gvr, .ns = ns, .name = kube::Name(*obj)}, .deleted = deleted});
+      };
+      informer->AddEventHandlers(
+          {.on_add =
+               [changed](const runtime::ObjectPtr& obj, bool initial) {
+                 // The initial list is what the first sync already saw.
+                 if (!initial) changed(obj, false);
+               },
+           .on_update =
+               [changed](const runtime::ObjectPtr& a, const runtime::ObjectPtr& b) {
+                 if (a != b) changed(b, false);
+               },
+           .on_delete = [changed](const runtime::ObjectPtr& obj) { changed(obj, true); }});
+      informer->Start();
+      set->informers.push_back(std::move(informer));
+    }
   }
   std::lock_guard lock(mu_);
   sets_[key] = std::move(set);

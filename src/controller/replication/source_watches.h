@@ -5,9 +5,9 @@
 // the Replication's key and the object, which the controller turns into a
 // debounced sync of the changed objects. The cached objects leave out
 // managedFields (half their bytes; never read).
-// Watches are rebuilt when the Replication's generation or the source
-// connection changes, and stopped when it leaves Continuous mode or goes
-// away.
+// Watches are rebuilt when the Replication's generation, its set of source
+// namespaces (a namespaceSelector's matches) or the source connection
+// changes, and stopped when it leaves Continuous mode or goes away.
 //
 // Thread-safety: thread-safe.
 
@@ -37,10 +37,12 @@ class SourceWatches {
       : clock_(clock), on_change_(std::move(on_change)) {}
   ~SourceWatches();
 
-  // Starts (or keeps) the watches of `key` for this generation.
-  // `keep_alive` holds the source connection open while watching.
+  // Starts (or keeps) the watches of `key` for this generation: each type
+  // in each of `namespaces`. `keep_alive` holds the source connection open
+  // while watching.
   void Ensure(const std::string& key, std::int64_t generation, kubeclient::DynamicClient& client,
-              std::shared_ptr<const ClusterConnection> keep_alive, const std::string& ns,
+              std::shared_ptr<const ClusterConnection> keep_alive,
+              const std::vector<std::string>& namespaces,
               const std::vector<kube::GroupVersionResource>& types);
   void Stop(const std::string& key);
   bool Watching(const std::string& key) const;
@@ -53,6 +55,7 @@ class SourceWatches {
       for (auto& i : informers) i->RequestStop();
     }
     std::int64_t generation = 0;
+    std::vector<std::string> namespaces;
     kubeclient::DynamicClient* client = nullptr;
     std::shared_ptr<const ClusterConnection> keep_alive;
     std::vector<std::unique_ptr<runtime::Informer>> informers;
