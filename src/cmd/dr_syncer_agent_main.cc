@@ -1,8 +1,9 @@
 // dr-syncer-agent: the node agent's binary. One program, several roles:
 //   run         the DaemonSet container: supervises a locked-down sshd
 //   rsync-gate  sshd's forced command for every key (docs/agent.md)
+//   pull        the mover Job's container: rsync from an agent (docs/mover.md)
 //   version     prints the version
-// Each subcommand is a thin layer over src/agent.
+// Each subcommand is a thin layer over src/agent or src/mover.
 
 #include <chrono>
 #include <cstdio>
@@ -12,6 +13,7 @@
 #include "agent/gate_command.h"
 #include "agent/run_command.h"
 #include "cmd/signals.h"
+#include "mover/pull_command.h"
 
 namespace {
 
@@ -26,6 +28,7 @@ int Usage() {
                "commands:\n"
                "  run         supervise sshd and serve rsync pulls of this node's volumes\n"
                "  rsync-gate  the forced command sshd runs for every key\n"
+               "  pull        copy a volume from a node's agent (the mover Job)\n"
                "  version     print the version\n");
   return 2;
 }
@@ -40,6 +43,9 @@ int main(int argc, char** argv) {
     return drs::agent::RunAgentCommand(argc - 1, argv + 1, stopper.token());
   }
   if (command == "rsync-gate") return drs::agent::RunGateCommand(argc - 1, argv + 1, kVersion);
+  // pull handles SIGTERM itself (rsync must keep its partial file): no
+  // SignalStopper here.
+  if (command == "pull") return drs::mover::RunPullCommand(argc - 1, argv + 1);
   if (command == "version" || command == "--version") {
     std::printf("dr-syncer-agent %s\n", kVersion);
     return 0;
