@@ -41,6 +41,9 @@ Result<PassOutput> RunRsyncPass(const PassSpec& spec, std::stop_token stop) {
                           .envp = RsyncEnvironment(),
                           .timeout = spec.timeout,
                           .on_started = spec.on_started};
+  std::string command;
+  for (const std::string& word : spec.argv) command += (command.empty() ? "" : " ") + word;
+  log->debug(Fields("running rsync", {{"volume", spec.volume}, {"command", command}}));
   process.on_stdout_line = [&](std::string_view line) {
     if (line.empty()) return;
     if (auto p = ParseProgressLine(line)) {
