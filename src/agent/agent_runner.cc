@@ -13,6 +13,7 @@
 #include "agent/access_policy.h"
 #include "agent/atomic_file.h"
 #include "agent/health_server.h"
+#include "agent/landlock_sandbox.h"
 #include "agent/sshd_config.h"
 #include "base/file_util.h"
 #include "base/logging.h"
@@ -118,6 +119,16 @@ Status AgentRunner::Prepare() {
                               .rsync_binary = options_.rsync_binary,
                               .sandbox = options_.sandbox};
   DRS_RETURN_IF_ERROR(ValidateGateCommand(gate_command_));
+  if (LandlockAbiVersion() <= 0) {
+    if (options_.sandbox == "required") {
+      return FailedPreconditionError(
+          "--sandbox=required, but Landlock is not available (kernel older than 5.13, built "
+          "without it, or blocked by the container's seccomp profile)");
+    }
+    Log()->warn(
+        "Landlock is not available: the gate will run rsync unconfined (see "
+        "docs/agent.md, --sandbox)");
+  }
   DRS_RETURN_IF_ERROR(LoadAccessPolicy(options_.access_file));
   DRS_RETURN_IF_ERROR(host_key_.Sync());
   DRS_ASSIGN_OR_RETURN(const std::string config,

@@ -74,10 +74,15 @@ int PrintHealth(const GateFlags& flags, const GateDecision& decision, const Audi
 
 int ExecRsync(const GateFlags& flags, const GateDecision& decision, const AuditRecord& base) {
   const bool required = flags.sandbox == "required";
-  if (LandlockAbiVersion() <= 0 && required) {
+  const int abi = LandlockAbiVersion();
+  if (abi <= 0 && required) {
     return Refuse(flags, base, "--sandbox=required but this kernel has no Landlock");
   }
-  if (auto audited = Audit(flags, decision, base); !audited.ok()) {
+  // The audit says whether this rsync ran confined.
+  GateDecision audited_decision = decision;
+  audited_decision.reason += abi > 0 ? " (sandbox: landlock ABI " + std::to_string(abi) + ")"
+                                     : " (sandbox: unavailable, rsync runs unconfined)";
+  if (auto audited = Audit(flags, audited_decision, base); !audited.ok()) {
     TellClient("audit log unavailable: " + audited.error().message());
     return kRefusedExit;
   }

@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "agent/landlock_sandbox.h"
 #include "agent/sshd_supervisor.h"
 #include "integration/agent_fixture.h"
 
@@ -57,9 +58,11 @@ TEST_F(AgentSshTest, MoverPullsItsCsiVolume) {
       EXPECT_THAT(Read(entry.path()), ::testing::Not(HasSubstr("TOP SECRET"))) << entry.path();
     }
   }
-  // The gate's decision reached the agent's log through the audit file.
-  EXPECT_TRUE(Eventually(
-      [&] { return AgentLog().find("rsync sender for pvc/shop/data/") != std::string::npos; }));
+  // The gate's decision reached the agent's log through the audit file,
+  // saying whether rsync ran confined.
+  const std::string audited = std::string("rsync sender for pvc/shop/data/ (sandbox: ") +
+                              (LandlockAbiVersion() > 0 ? "landlock ABI" : "unavailable");
+  EXPECT_TRUE(Eventually([&] { return AgentLog().find(audited) != std::string::npos; }));
 }
 
 TEST_F(AgentSshTest, AnotherMoverPullsItsInTreeVolume) {
