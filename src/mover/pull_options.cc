@@ -69,6 +69,7 @@ Status CheckUser(const std::string& user) {
 // expects it.
 Status CheckVolumePath(const std::string& path) {
   const std::string_view why = "want pvc/<namespace>/<claim>/";
+  if (path.empty()) return InvalidError("flag --path is required (pvc/<namespace>/<claim>/)");
   if (!path.starts_with("pvc/") || !path.ends_with('/')) return Bad("path", path, why);
   const std::string_view rest = std::string_view(path).substr(4, path.size() - 5);
   const std::size_t slash = rest.find('/');

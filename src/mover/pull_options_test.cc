@@ -114,6 +114,7 @@ TEST(PullOptionsTest, RejectsBadValuesNamingTheFlag) {
   };
   const Case cases[] = {
       {{"--path=pvc/shop/data/", "--identity-file=/k/id", "--known-hosts-file=/k/kh"}, "--host"},
+      {{"--host=h", "--identity-file=/k/id", "--known-hosts-file=/k/kh"}, "--path is required"},
       {RequiredPlus({"--host=-oProxyCommand=x"}), "--host"},
       {RequiredPlus({"--host=a b"}), "--host"},
       {RequiredPlus({"--port=0"}), "--port"},
