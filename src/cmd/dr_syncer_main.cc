@@ -14,6 +14,11 @@
 #include "base/logging.h"
 #include "cmd/dr_syncer_options.h"
 #include "cmd/signals.h"
+#include "controller/datasync/agent_manager.h"
+#include "controller/datasync/cluster_slots.h"
+#include "controller/datasync/data_syncer.h"
+#include "controller/datasync/key_store.h"
+#include "controller/datasync/sshkeys_minter.h"
 #include "controller/namespacemapping/reconciler.h"
 #include "controller/remotecluster/cluster_connection.h"
 #include "controller/remotecluster/reconciler.h"
@@ -117,9 +122,39 @@ int Run(const DrSyncerOptions& o, std::stop_token stop) {
   runtime::Informer remote_clusters(local, clock,
                                     {.gvr = api::kRemoteClusters, .ns = o.watch_namespace},
                                     std::chrono::minutes(10));
+  runtime::Informer replications(local, clock, {.gvr = api::kReplications, .ns = o.watch_namespace},
+                                 std::chrono::minutes(10));
   controller::ClusterConnections connections(clock, &manager.registry());
+
+  // PVC data sync: keys in the controller's namespace, agents in source
+  // clusters, movers in DR namespaces.
+  const char* pod_namespace = std::getenv("POD_NAMESPACE");
+  const std::string key_namespace = !o.controller_namespace.empty() ? o.controller_namespace
+                                    : !o.watch_namespace.empty()    ? o.watch_namespace
+                                    : pod_namespace != nullptr && *pod_namespace != '\0'
+                                        ? std::string(pod_namespace)
+                                        : lease_namespace;
+  controller::datasync::SshKeysMinter minter;
+  controller::datasync::KeyStore keys(local, key_namespace, minter, clock);
+  controller::datasync::AgentManager agents(
+      keys, o.agent_image.empty() ? std::string("dr-syncer-agent:") + kVersion : o.agent_image,
+      [&replications](const std::string& replication, const std::string& remote_cluster) {
+        const auto object = replications.store().Get(replication);
+        if (!object) return false;
+        auto r = api::ReplicationFromJson(*object);
+        return r.ok() && r->spec.pvc_config.sync_data &&
+               r->metadata.ns + "/" + r->spec.source_cluster == remote_cluster;
+      },
+      clock);
+  controller::datasync::ClusterSlots data_slots(static_cast<int>(o.max_data_syncs_per_cluster));
+  controller::datasync::DataSyncer data_syncer(
+      keys, agents, data_slots,
+      {.mount_pod_image = o.mount_pod_image,
+       .access_propagation = std::chrono::duration_cast<api::Duration>(o.data_sync_access_delay)},
+      clock, &manager.registry());
+
   controller::RemoteClusterReconciler reconciler(local, remote_clusters.store(), connections,
-                                                 events, clock, &manager.registry());
+                                                 events, clock, &manager.registry(), &agents);
   runtime::Controller rc_controller(reconciler, clock,
                                     {.name = "remotecluster",
                                      .workers = static_cast<int>(o.remotecluster_workers),
@@ -131,11 +166,9 @@ int Run(const DrSyncerOptions& o, std::stop_token stop) {
       "remotecluster-controller", [&](std::stop_token st) { rc_controller.Run(st); }, true);
 
   kubeclient::Discovery local_discovery(**rest, clock);
-  runtime::Informer replications(local, clock, {.gvr = api::kReplications, .ns = o.watch_namespace},
-                                 std::chrono::minutes(10));
   controller::ReplicationReconciler repl_reconciler({local, local_discovery}, replications.store(),
                                                     remote_clusters.store(), connections, events,
-                                                    clock, &manager.registry());
+                                                    clock, &manager.registry(), &data_syncer);
   runtime::Controller repl_controller(repl_reconciler, clock,
                                       {.name = "replication",
                                        .workers = static_cast<int>(o.replication_workers),

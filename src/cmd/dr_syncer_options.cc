@@ -27,6 +27,20 @@ void RegisterFlags(FlagSet& f, DrSyncerOptions& o) {
   f.String("log-format", &o.log_format, "text or json");
   f.Int("remotecluster-workers", &o.remotecluster_workers, "RemoteClusters reconciled in parallel");
   f.Int("replication-workers", &o.replication_workers, "Replications synced in parallel");
+  f.String("agent-image", &o.agent_image,
+           "image of the PVC data-sync agents and movers when a RemoteCluster names none; empty = "
+           "dr-syncer-agent:<this version>");
+  f.String("controller-namespace", &o.controller_namespace,
+           "namespace of the SSH key Secrets of PVC data sync; empty = --namespace, else "
+           "$POD_NAMESPACE, else the kubeconfig's namespace");
+  f.Int("max-data-syncs-per-cluster", &o.max_data_syncs_per_cluster,
+        "mover Jobs running at once against one source cluster, over all Replications; 0 = no "
+        "limit");
+  f.Duration("data-sync-access-delay", &o.data_sync_access_delay,
+             "how long agents take to see a new key or volume in their access Secret (the "
+             "kubelet's Secret refresh); new keys and volumes are used only after it");
+  f.String("mount-pod-image", &o.mount_pod_image,
+           "image of the temporary pods that mount unattached claims (mountUnattachedVolumes)");
   f.Double("kube-api-qps", &o.kube_api_qps, "client QPS towards the local API server");
   f.Int("kube-api-burst", &o.kube_api_burst, "client burst towards the local API server");
   f.Duration("shutdown-timeout", &o.shutdown_timeout,

@@ -25,6 +25,12 @@ struct DrSyncerOptions {
   std::string log_format = "text";
   std::int64_t remotecluster_workers = 2;
   std::int64_t replication_workers = 4;
+  // PVC data sync.
+  std::string agent_image;           // "" = dr-syncer-agent:<version>
+  std::string controller_namespace;  // key Secrets; "" = --namespace, else $POD_NAMESPACE
+  std::int64_t max_data_syncs_per_cluster = 8;
+  std::chrono::milliseconds data_sync_access_delay{90'000};
+  std::string mount_pod_image = "registry.k8s.io/pause:3.10";
   double kube_api_qps = 50;
   std::int64_t kube_api_burst = 100;
   std::chrono::milliseconds shutdown_timeout{10'000};

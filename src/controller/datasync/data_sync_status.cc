@@ -71,4 +71,15 @@ void ClearDataSyncStatus(api::ReplicationStatus& status) {
   api::RemoveCondition(status.conditions, api::kConditionDataSynced);
 }
 
+void ApplyDataSyncBlocked(api::ReplicationStatus& status, std::string reason, std::string message,
+                          std::int64_t generation, Clock::WallTime now) {
+  api::SetCondition(status.conditions,
+                    {.type = std::string(api::kConditionDataSynced),
+                     .status = ConditionStatus::kFalse,
+                     .reason = std::move(reason),
+                     .message = std::move(message),
+                     .observed_generation = generation},
+                    now);
+}
+
 }  // namespace drs::controller::datasync

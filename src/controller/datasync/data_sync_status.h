@@ -22,5 +22,9 @@ namespace drs::controller::datasync {
 void ApplyDataSyncStatus(api::ReplicationStatus& status, std::vector<api::PvcStatus> pvcs,
                          std::int64_t generation, Clock::WallTime now);
 void ClearDataSyncStatus(api::ReplicationStatus& status);
+// Data sync cannot run (the source has no agents, observing failed):
+// DataSynced False with `reason` and `message`; the claims' last states stay.
+void ApplyDataSyncBlocked(api::ReplicationStatus& status, std::string reason, std::string message,
+                          std::int64_t generation, Clock::WallTime now);
 
 }  // namespace drs::controller::datasync

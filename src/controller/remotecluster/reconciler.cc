@@ -24,12 +24,14 @@ RemoteClusterReconciler::RemoteClusterReconciler(kubeclient::DynamicClient& loca
                                                  const runtime::Store& remote_clusters,
                                                  ClusterConnections& connections,
                                                  runtime::EventRecorder& events, Clock& clock,
-                                                 runtime::Registry* registry)
+                                                 runtime::Registry* registry,
+                                                 datasync::AgentManager* agents)
     : local_(local),
       remote_clusters_(remote_clusters),
       connections_(connections),
       events_(events),
-      clock_(clock) {
+      clock_(clock),
+      agents_(agents) {
   if (registry != nullptr) {
     ready_gauge_ = &registry->AddGauge("drs_remote_cluster_ready",
                                        "1 while the RemoteCluster is Ready.", {"remotecluster"});
@@ -87,7 +89,24 @@ Result<runtime::ReconcileResult> RemoteClusterReconciler::Reconcile(const std::s
   }
   if (stop.stop_requested()) return CancelledError("stopping");
 
-  const auto planned = PlanStatus(rc, observed, clock_.WallNow());
+  auto planned = PlanStatus(rc, observed, clock_.WallNow());
+  if (agents_ != nullptr) {
+    const bool reachable = connection && observed.probe && observed.probe->reachable;
+    Status agents =
+        agents_->Reconcile(rc, reachable ? &connection->dynamic() : nullptr, planned, stop);
+    if (!agents.ok()) {
+      events_.Event(*object, runtime::EventType::kWarning, "AgentCleanupFailed",
+                    agents.error().ToString());
+    }
+    const auto* before = api::FindCondition(rc.status.conditions, api::kConditionAgentsReady);
+    const auto* after = api::FindCondition(planned.conditions, api::kConditionAgentsReady);
+    if (after != nullptr && (before == nullptr || before->reason != after->reason)) {
+      events_.Event(*object,
+                    after->status == api::ConditionStatus::kFalse ? runtime::EventType::kWarning
+                                                                  : runtime::EventType::kNormal,
+                    "Agents" + after->reason, after->message);
+    }
+  }
   const bool was_ready = api::IsConditionTrue(rc.status.conditions, api::kConditionReady);
   const bool is_ready = api::IsConditionTrue(planned.conditions, api::kConditionReady);
   if (StatusNeedsWrite(rc.status, planned)) {
@@ -193,6 +212,16 @@ Status RemoteClusterReconciler::EnsureFinalizer(const api::RemoteCluster& rc,
 Result<runtime::ReconcileResult> RemoteClusterReconciler::Finalize(const api::RemoteCluster& rc,
                                                                    const nlohmann::json& object,
                                                                    std::stop_token stop) {
+  if (agents_ != nullptr && HasFinalizer(rc) && (rc.spec.pvc_sync.enabled || rc.status.agents)) {
+    // Best effort: an unreachable cluster must not block the deletion.
+    auto connection = connections_.Get(Key(rc));
+    Status removed = agents_->Remove(rc, connection ? &connection->dynamic() : nullptr, stop);
+    if (!removed.ok()) {
+      events_.Event(
+          object, runtime::EventType::kWarning, "AgentCleanupFailed",
+          "the agents could not be removed from the cluster: " + removed.error().ToString());
+    }
+  }
   connections_.Remove(rc.metadata.uid);
   {
     std::lock_guard lock(mu_);

@@ -19,6 +19,7 @@
 #include <string>
 
 #include "api/group.h"
+#include "controller/datasync/agent_manager.h"
 #include "controller/remotecluster/cluster_connection.h"
 #include "controller/remotecluster/status_plan.h"
 #include "runtime/controller.h"
@@ -32,10 +33,12 @@ inline constexpr std::string_view kRemoteClusterFinalizer = "dr-syncer.io/remote
 
 class RemoteClusterReconciler : public runtime::Reconciler {
  public:
-  // REQUIRES: every reference outlives the reconciler. `registry` may be null.
+  // REQUIRES: every reference outlives the reconciler. `registry` may be
+  // null; `agents` may be null (no PVC data sync: agents are never deployed).
   RemoteClusterReconciler(kubeclient::DynamicClient& local, const runtime::Store& remote_clusters,
                           ClusterConnections& connections, runtime::EventRecorder& events,
-                          Clock& clock, runtime::Registry* registry);
+                          Clock& clock, runtime::Registry* registry,
+                          datasync::AgentManager* agents = nullptr);
 
   Result<runtime::ReconcileResult> Reconcile(const std::string& key, std::stop_token stop) override;
 
@@ -60,6 +63,7 @@ class RemoteClusterReconciler : public runtime::Reconciler {
   ClusterConnections& connections_;
   runtime::EventRecorder& events_;
   Clock& clock_;
+  datasync::AgentManager* agents_;
   runtime::GaugeFamily* ready_gauge_ = nullptr;
   runtime::HistogramFamily* probe_seconds_ = nullptr;
   std::mutex mu_;

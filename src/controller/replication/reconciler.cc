@@ -59,13 +59,15 @@ ReplicationReconciler::ReplicationReconciler(LocalCluster local, const runtime::
                                              const runtime::Store& remote_clusters,
                                              ClusterConnections& connections,
                                              runtime::EventRecorder& events, Clock& clock,
-                                             runtime::Registry* registry)
+                                             runtime::Registry* registry,
+                                             datasync::DataSyncer* data)
     : local_(local),
       replications_(replications),
       remote_clusters_(remote_clusters),
       connections_(connections),
       events_(events),
-      clock_(clock) {
+      clock_(clock),
+      data_(data) {
   if (registry != nullptr) {
     sync_seconds_ =
         &registry->AddHistogram("drs_replication_sync_duration_seconds",
@@ -284,10 +286,15 @@ Result<runtime::ReconcileResult> ReplicationReconciler::Reconcile(const std::str
   const std::string schedule = api::EffectiveSchedule(r.spec, source->spec(), destination->spec());
   auto decision = DecideSync(r, schedule, now, changed);
   if (!decision.sync_now) {
-    if (!decision.next_sync) return runtime::ReconcileResult{};
+    api::ReplicationStatus status = r.status;
+    const auto wake = RunDataSync(*object, r, status, *source, *destination, stop);
+    if (!(status == r.status)) DRS_RETURN_IF_ERROR(WriteStatus(*object, status, stop));
+    auto next = decision.next_sync;
+    if (wake && (!next || *wake < *next)) next = wake;
+    if (!next) return runtime::ReconcileResult{};
     return runtime::ReconcileResult{
-        .requeue_after = std::chrono::duration_cast<Clock::Duration>(std::max(
-            *decision.next_sync - now, Clock::WallTime::duration(std::chrono::milliseconds(100))))};
+        .requeue_after = std::chrono::duration_cast<Clock::Duration>(
+            std::max(*next - now, Clock::WallTime::duration(std::chrono::milliseconds(100))))};
   }
   std::optional<SyncAttempt> targeted;
   if (decision.source_change_only && !pending.full && !pending.objects.empty()) {
@@ -320,9 +327,13 @@ Result<runtime::ReconcileResult> ReplicationReconciler::Reconcile(const std::str
     if (cron.ok()) attempt.next_sync = cron->Next(attempt.finished);
   }
   Record(key, *object, r, attempt);
-  DRS_RETURN_IF_ERROR(WriteStatus(*object, PlanSyncStatus(r, attempt), stop));
-  if (!attempt.next_sync) return runtime::ReconcileResult{};
-  const auto wait = *attempt.next_sync - clock_.WallNow();
+  api::ReplicationStatus status = PlanSyncStatus(r, attempt);
+  const auto wake = RunDataSync(*object, r, status, *source, *destination, stop);
+  DRS_RETURN_IF_ERROR(WriteStatus(*object, status, stop));
+  auto next = attempt.next_sync;
+  if (wake && (!next || *wake < *next)) next = wake;
+  if (!next) return runtime::ReconcileResult{};
+  const auto wait = *next - clock_.WallNow();
   return runtime::ReconcileResult{
       .requeue_after = std::chrono::duration_cast<Clock::Duration>(
           std::max(wait, Clock::WallTime::duration(std::chrono::milliseconds(100))))};
@@ -371,6 +382,18 @@ void ReplicationReconciler::Record(const std::string& key, const nlohmann::json&
                       ": " + f.reason);
   }
   (void)r;
+}
+
+std::optional<Clock::WallTime> ReplicationReconciler::RunDataSync(
+    const nlohmann::json& object, const api::Replication& r, api::ReplicationStatus& status,
+    Handles& source, Handles& destination, std::stop_token stop) {
+  if (data_ == nullptr) return std::nullopt;
+  return data_->Reconcile(r, status,
+                          {.source = *source.client,
+                           .destination = *destination.client,
+                           .source_cluster = source.remote ? &*source.remote : nullptr,
+                           .namespaces = {}},
+                          events_, object, stop);
 }
 
 Status ReplicationReconciler::WriteStatus(const nlohmann::json& object,

@@ -17,6 +17,7 @@
 
 #include "api/group.h"
 #include "api/replication.h"
+#include "controller/datasync/data_syncer.h"
 #include "controller/remotecluster/cluster_connection.h"
 #include "controller/replication/source_watches.h"
 #include "controller/replication/status_plan.h"
@@ -35,10 +36,12 @@ struct LocalCluster {
 
 class ReplicationReconciler : public runtime::Reconciler {
  public:
-  // REQUIRES: every reference outlives the reconciler; `registry` may be null.
+  // REQUIRES: every reference outlives the reconciler; `registry` may be
+  // null; `data` may be null (no PVC data sync).
   ReplicationReconciler(LocalCluster local, const runtime::Store& replications,
                         const runtime::Store& remote_clusters, ClusterConnections& connections,
-                        runtime::EventRecorder& events, Clock& clock, runtime::Registry* registry);
+                        runtime::EventRecorder& events, Clock& clock, runtime::Registry* registry,
+                        datasync::DataSyncer* data = nullptr);
 
   Result<runtime::ReconcileResult> Reconcile(const std::string& key, std::stop_token stop) override;
 
@@ -81,6 +84,12 @@ class ReplicationReconciler : public runtime::Reconciler {
                           const std::string& to);
   Status WriteStatus(const nlohmann::json& object, const api::ReplicationStatus& status,
                      std::stop_token stop);
+  // PVC data sync after (or between) object syncs, into `status`; returns
+  // when it wants to look again.
+  std::optional<Clock::WallTime> RunDataSync(const nlohmann::json& object,
+                                             const api::Replication& r,
+                                             api::ReplicationStatus& status, Handles& source,
+                                             Handles& destination, std::stop_token stop);
   void Record(const std::string& key, const nlohmann::json& object, const api::Replication& r,
               const SyncAttempt& attempt);
   void RecordTargeted(const std::string& key, const SyncAttempt& attempt, bool all_in_step);
@@ -91,6 +100,7 @@ class ReplicationReconciler : public runtime::Reconciler {
   ClusterConnections& connections_;
   runtime::EventRecorder& events_;
   Clock& clock_;
+  datasync::DataSyncer* data_;
   runtime::HistogramFamily* sync_seconds_ = nullptr;
   runtime::CounterFamily* objects_ = nullptr;
   runtime::GaugeFamily* last_success_ = nullptr;

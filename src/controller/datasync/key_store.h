@@ -1,0 +1,93 @@
+#pragma once
+// KeyStore: the key rings of PVC data sync, one Secret each in the
+// controller's namespace — the host key and the controller key of every
+// source cluster, the mover key of every Replication (with its volume grant).
+// It rotates a ring when it is read for use (key_ring.h), minting through
+// the KeyMinter, and writes a Secret only when it changed. Secrets are
+// owned by their RemoteCluster or Replication when those live in the same
+// namespace, so deleting the object deletes its keys.
+//
+// Writes are server-side applies carrying the resourceVersion read, so two
+// writers never overwrite each other silently (the loser gets a Conflict
+// and its reconcile retries).
+//
+// Thread-safety: thread-safe (stateless over a thread-safe client); one
+// ring must not be rotated by two callers at once, which the controllers'
+// work queues guarantee (a ring is written by one kind of reconciler for
+// one key).
+
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "api/duration.h"
+#include "base/clock.h"
+#include "controller/datasync/access_document.h"
+#include "controller/datasync/key_minter.h"
+#include "controller/datasync/key_ring.h"
+#include "kube/object.h"
+#include "kubeclient/dynamic_client.h"
+
+namespace drs::controller::datasync {
+
+enum class KeyRole { kHost, kController, kMover };
+std::string_view KeyRoleName(KeyRole role);
+
+struct KeyHolder {
+  KeyRole role = KeyRole::kMover;
+  std::string remote_cluster;  // "<namespace>/<name>" of the source RemoteCluster
+  std::string replication;     // "<namespace>/<name>", movers only
+  // Set when the owner lives in the controller's namespace.
+  std::optional<kube::OwnerReference> owner;
+
+  // "host/<rc>", "controller/<rc>", "mover/<replication>".
+  std::string Id() const;
+};
+
+// What a ring's Secret holds besides the ring.
+struct StoredRing {
+  KeyRing ring;
+  std::optional<MoverGrant> grant;  // movers
+  std::string remote_cluster;       // the holder's source cluster, from its labels
+  bool found = false;
+};
+
+class KeyStore {
+ public:
+  // REQUIRES: every reference outlives the store.
+  KeyStore(kubeclient::DynamicClient& local, std::string controller_namespace, KeyMinter& minter,
+           Clock& clock)
+      : local_(local), ns_(std::move(controller_namespace)), minter_(minter), clock_(clock) {}
+
+  const std::string& controller_namespace() const { return ns_; }
+  std::string SecretName(const KeyHolder& holder) const;
+
+  // The ring as stored (empty and !found when there is no Secret yet).
+  Result<StoredRing> Load(const KeyHolder& holder, std::stop_token stop);
+  // The ring rotated per `interval` (minting the first key if there is
+  // none) and, for movers, the grant replaced by `volumes` (grant times
+  // kept); written back when anything changed. `changed` says whether it was.
+  Result<StoredRing> Ensure(const KeyHolder& holder, api::Duration interval,
+                            const std::optional<std::vector<GrantedVolume>>& volumes,
+                            std::stop_token stop, bool* changed = nullptr);
+  // Every mover ring whose source is `remote_cluster`.
+  Result<std::vector<StoredRing>> ListMovers(const std::string& remote_cluster,
+                                             std::stop_token stop);
+  // Deletes the holder's Secret; NotFound is success.
+  Status Delete(const KeyHolder& holder, std::stop_token stop);
+
+ private:
+  nlohmann::json SecretFor(const KeyHolder& holder, const StoredRing& stored,
+                           const std::string& resource_version) const;
+
+  kubeclient::DynamicClient& local_;
+  const std::string ns_;
+  KeyMinter& minter_;
+  Clock& clock_;
+};
+
+// The label value that marks a key Secret's source cluster.
+std::string RemoteClusterLabelValue(const std::string& remote_cluster);
+
+}  // namespace drs::controller::datasync
