@@ -82,7 +82,12 @@ Status SshdSupervisor::Start() {
   running_ = true;
   ++starts_;
   const int fd = pipe.read_end.Release();
-  forwarders_.emplace_back([this, fd, pid](std::stop_token stop) { ForwardLog(stop, fd, pid); });
+  forwarders_.remove_if([](const Forwarder& f) { return f.done->load(); });  // joins them
+  auto done = std::make_shared<std::atomic<bool>>(false);
+  forwarders_.push_back({done, std::jthread([this, fd, pid, done](std::stop_token stop) {
+                           ForwardLog(stop, fd, pid);
+                           *done = true;
+                         })});
   Log()->info(
       Fields("sshd started", {{"pid", std::to_string(pid)}, {"config", options_.config_file}}));
   return OkStatus();
@@ -121,7 +126,11 @@ void SshdSupervisor::ForwardLog(std::stop_token stop, int raw_fd, pid_t pid) {
 }
 
 void SshdSupervisor::Tick() {
-  if (child_.has_value() && child_->TryReap()) {
+  if (child_.has_value() && HasExited(child_->pid())) {
+    // Its connection handlers share its process group: end them with it, so
+    // nothing sshd started outlives our supervision (KillAndReap signals
+    // the group before reaping, while the group id is still reserved).
+    child_->KillAndReap();
     const auto ran = clock_.Now() - started_at_;
     if (ran >= options_.healthy_after) failures_ = 0;
     const auto delay = backoff_.Delay(failures_++);
@@ -166,7 +175,7 @@ void SshdSupervisor::Stop(std::chrono::milliseconds grace) {
   }
   child_.reset();
   running_ = false;
-  for (auto& forwarder : forwarders_) forwarder.request_stop();
+  for (auto& forwarder : forwarders_) forwarder.thread.request_stop();
   forwarders_.clear();  // joins
 }
 

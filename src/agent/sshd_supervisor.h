@@ -6,6 +6,9 @@
 // key) and stops it — its whole process group, so no connection handler is
 // left behind — on shutdown.
 //
+// When sshd dies on its own, whatever is left of its process group (its
+// connection handlers) is killed before the restart.
+//
 // Thread-safety: Tick, Reload and Stop are called by one owner thread;
 // running() may be read from any thread (health probes). One log-forwarding
 // std::jthread per sshd start, joined by Stop and the destructor.
@@ -16,6 +19,7 @@
 #include <chrono>
 #include <cstdint>
 #include <list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
@@ -75,7 +79,14 @@ class SshdSupervisor {
   std::uint32_t failures_ = 0;
   std::atomic<bool> running_{false};
   std::atomic<int> starts_{0};
-  std::list<std::jthread> forwarders_;
+  // One per sshd start; a forwarder ends when every holder of its pipe is
+  // gone, and finished ones are joined at the next start so a crash loop
+  // does not pile up threads.
+  struct Forwarder {
+    std::shared_ptr<std::atomic<bool>> done;
+    std::jthread thread;
+  };
+  std::list<Forwarder> forwarders_;
 };
 
 // Whether something accepts TCP connections at address:port within `timeout`.

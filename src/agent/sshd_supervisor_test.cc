@@ -84,13 +84,16 @@ TEST_F(SupervisorTest, RestartsWithBackoffAfterAnExit) {
   SshdSupervisor supervisor({.sshd_binary = script_, .config_file = "/cfg"}, clock_);
   supervisor.Tick();
   ASSERT_TRUE(supervisor.running());
-  ASSERT_TRUE(Eventually([&] { return Starts() == 1 && PidIn("sshd.pid") != 0; }));
+  ASSERT_TRUE(Eventually([&] { return Starts() == 1 && PidIn("handler.pid") != 0; }));
+  const pid_t first_handler = PidIn("handler.pid");
 
   dir_.WriteFile("die", "");
   ASSERT_TRUE(Eventually([&] {
     supervisor.Tick();
     return !supervisor.running();
   }));
+  // What the dead sshd left in its process group went with it.
+  EXPECT_TRUE(Eventually([&] { return !ProcessExists(first_handler); }));
   // Not before the first backoff step (1 s) has passed on the clock.
   supervisor.Tick();
   EXPECT_FALSE(supervisor.running());
