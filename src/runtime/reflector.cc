@@ -131,6 +131,7 @@ Status Reflector::List(std::stop_token stop) {
         for (auto& item : page.items) {
           if (!item.contains("kind") && !kind.empty()) item["kind"] = kind;
           if (!item.contains("apiVersion")) item["apiVersion"] = api_version;
+          if (options_.transform) options_.transform(item);
           items.push_back(std::make_shared<const nlohmann::json>(std::move(item)));
         }
         return OkStatus();
@@ -197,6 +198,7 @@ void Reflector::Apply(kubeclient::WatchEvent&& event) {
     }
     return;
   }
+  if (options_.transform) options_.transform(event.object);
   auto obj = std::make_shared<const nlohmann::json>(std::move(event.object));
   if (event.type == WatchEventType::kDeleted) {
     auto key = MetaNamespaceKeyFunc(*obj);

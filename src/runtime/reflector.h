@@ -60,6 +60,11 @@ struct ReflectorOptions {
   // Cache objects without metadata.managedFields (often half their size) for
   // consumers that never read it.
   bool drop_managed_fields = false;
+  // Optional: reshapes each object before it is cached and handed to the
+  // handlers (client-go's TransformFunc) — e.g. keep only the metadata a
+  // change detector needs. It must keep metadata.name, namespace and
+  // resourceVersion.
+  std::function<void(nlohmann::json&)> transform;
   // client-go's reflector backoff: 800 ms doubling to 30 s, with jitter.
   BackoffPolicy backoff{.initial = std::chrono::milliseconds(800),
                         .max = std::chrono::seconds(30),

@@ -50,4 +50,21 @@ void SyncReport::Fail(std::string kind, std::string name, std::string reason) {
   }
 }
 
+void SyncReport::Merge(const SyncReport& other) {
+  total += other.total;
+  created += other.created;
+  updated += other.updated;
+  unchanged += other.unchanged;
+  deleted += other.deleted;
+  skipped += other.skipped;
+  failed += other.failed;
+  writes += other.writes;
+  for (const auto& f : other.failures) {
+    if (failures.size() >= kMaxFailures) break;
+    failures.push_back(f);
+  }
+  scales.insert(scales.end(), other.scales.begin(), other.scales.end());
+  if (other.prune_blocked) prune_blocked = other.prune_blocked;
+}
+
 }  // namespace drs::sync

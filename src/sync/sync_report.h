@@ -46,6 +46,8 @@ struct SyncReport {
 
   void Count(Outcome outcome);
   void Fail(std::string kind, std::string name, std::string reason);
+  // Adds `other`'s counts, writes, failures (up to the cap) and scales.
+  void Merge(const SyncReport& other);
 };
 
 }  // namespace drs::sync

@@ -103,6 +103,32 @@ TEST_F(InformerTest, SyncsThenFollowsChanges) {
   EXPECT_EQ(informer.reflector().stats().lists, 1);
 }
 
+TEST_F(InformerTest, CachesObjectsWithoutManagedFieldsAndReshaped) {
+  ASSERT_TRUE(c_.dynamic->Create(kPodTemplates, ns_, PodTemplate("listed")).ok());
+  Seen seen;
+  Informer informer(
+      *c_.dynamic, RealClock::Get(),
+      {.gvr = kPodTemplates, .ns = ns_, .drop_managed_fields = true, .transform = [](json& obj) {
+         obj.erase("template");
+       }});
+  informer.AddEventHandlers(seen.Handlers());
+  informer.Start();
+  ASSERT_TRUE(informer.WaitForSync({}, std::chrono::seconds(30)));
+  ASSERT_TRUE(c_.dynamic->Create(kPodTemplates, ns_, PodTemplate("watched")).ok());
+  ASSERT_TRUE(seen.WaitFor([&] { return seen.added.count("watched") > 0; }));
+  // The server did send managedFields (a create records its manager).
+  auto live = c_.dynamic->Get(kPodTemplates, ns_, "watched");
+  ASSERT_TRUE(live.ok());
+  ASSERT_TRUE((*live)["metadata"].contains("managedFields"));
+  for (const char* name : {"listed", "watched"}) {
+    auto cached = informer.store().Get(ns_ + "/" + name);
+    ASSERT_NE(cached, nullptr) << name;
+    EXPECT_FALSE((*cached)["metadata"].contains("managedFields")) << name;
+    EXPECT_FALSE(cached->contains("template")) << name;
+    EXPECT_FALSE(kube::ResourceVersion(*cached).empty()) << name;
+  }
+}
+
 TEST_F(InformerTest, RelistsAfterGoneAndReportsMissedDeletes) {
   TcpProxy proxy([&] {
     const auto& s = bed_.Cluster("source").server;

@@ -3,6 +3,26 @@
 #include "kube/object.h"
 
 namespace drs::controller {
+namespace {
+
+// The watches only tell which object changed; the sync reads it again. So
+// the cache keeps each object's identity and nothing else: a namespace of
+// 10,000 objects costs a few MiB instead of its whole contents.
+void KeepIdentity(nlohmann::json& obj) {
+  nlohmann::json meta = nlohmann::json::object();
+  if (auto m = obj.find("metadata"); m != obj.end() && m->is_object()) {
+    for (const char* field : {"name", "namespace", "uid", "resourceVersion"}) {
+      if (auto f = m->find(field); f != m->end()) meta[field] = std::move(*f);
+    }
+  }
+  nlohmann::json kept = {{"metadata", std::move(meta)}};
+  for (const char* field : {"apiVersion", "kind"}) {
+    if (auto f = obj.find(field); f != obj.end()) kept[field] = std::move(*f);
+  }
+  obj = std::move(kept);
+}
+
+}  // namespace
 
 SourceWatches::~SourceWatches() {
   std::map<std::string, std::unique_ptr<Set>> sets;
@@ -44,7 +64,8 @@ void SourceWatches::Ensure(const std::string& key, std::int64_t generation,
     for (const auto& gvr : types) {
       auto informer = std::make_unique<runtime::Informer>(
           client, clock_,
-          runtime::ReflectorOptions{.gvr = gvr, .ns = ns, .drop_managed_fields = true});
+          runtime::ReflectorOptions{
+              .gvr = gvr, .ns = ns, .drop_managed_fields = true, .transform = KeepIdentity});
       const auto changed = [this, key, gvr, ns](const runtime::ObjectPtr& obj, bool deleted) {
         on_change_(
             key, {.object = {.gvr = gvr, .ns = ns, .name = kube::Name(*obj)}, .deleted = deleted});

@@ -3,8 +3,9 @@
 // Replication, one informer per resource type of its source namespace;
 // any add, change or delete after the initial list calls `on_change` with
 // the Replication's key and the object, which the controller turns into a
-// debounced sync of the changed objects. The cached objects leave out
-// managedFields (half their bytes; never read).
+// debounced sync of the changed objects. The cache keeps only each object's
+// identity (name, namespace, uid, resourceVersion): the sync reads the
+// object again anyway.
 // Watches are rebuilt when the Replication's generation, its set of source
 // namespaces (a namespaceSelector's matches) or the source connection
 // changes, and stopped when it leaves Continuous mode or goes away.
