@@ -77,16 +77,19 @@ Result<Timing> RunBaseline(SyncEnv& env, const std::string& id, std::vector<Type
 }
 
 Result<sync::SyncReport> RunEngine(SyncEnv& env, const std::string& src_ns,
-                                   const std::string& dst_ns) {
+                                   const std::string& dst_ns, sync::SyncMemo* memo) {
+  auto spec = SpecFor(src_ns, dst_ns);
+  spec.memo = memo;
   return sync::SyncNamespace({*env.src.dynamic, *env.src_discovery},
-                             {*env.dr.dynamic, *env.dr_discovery}, SpecFor(src_ns, dst_ns));
+                             {*env.dr.dynamic, *env.dr_discovery}, spec);
 }
 
-Result<Cycle> NoChangeCycle(SyncEnv& env, const std::string& src_ns, const std::string& dst_ns) {
+Result<Cycle> NoChangeCycle(SyncEnv& env, const std::string& src_ns, const std::string& dst_ns,
+                            sync::SyncMemo* memo) {
   const auto from = AuditLogSize(env.dr_bed.audit_log);
   const double cpu = CpuSeconds(CpuOf::kSelf);
   const auto start = std::chrono::steady_clock::now();
-  DRS_ASSIGN_OR_RETURN(auto report, RunEngine(env, src_ns, dst_ns));
+  DRS_ASSIGN_OR_RETURN(auto report, RunEngine(env, src_ns, dst_ns, memo));
   Cycle c{.seconds = Since(start).count(),
           .cpu_s = CpuSeconds(CpuOf::kSelf) - cpu,
           .writes = report.writes};

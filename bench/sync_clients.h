@@ -48,9 +48,10 @@ struct Timing {
 // into a fresh namespace of the DR cluster. Fails on any failed write.
 Result<Timing> RunBaseline(SyncEnv& env, const std::string& id, std::vector<TypedObject>& objects);
 
-// SyncNamespace of src_ns into dst_ns.
+// SyncNamespace of src_ns into dst_ns; with `memo`, as the controller runs
+// it (what earlier cycles verified is not compared again).
 Result<sync::SyncReport> RunEngine(SyncEnv& env, const std::string& src_ns,
-                                   const std::string& dst_ns);
+                                   const std::string& dst_ns, sync::SyncMemo* memo = nullptr);
 
 // A sync that should find nothing to do: its wall time, report.writes and
 // the DR identity's requests in the audit log while it ran.
@@ -60,7 +61,8 @@ struct Cycle {
   std::int64_t writes = 0;
   AuditCount audit;
 };
-Result<Cycle> NoChangeCycle(SyncEnv& env, const std::string& src_ns, const std::string& dst_ns);
+Result<Cycle> NoChangeCycle(SyncEnv& env, const std::string& src_ns, const std::string& dst_ns,
+                            sync::SyncMemo* memo = nullptr);
 
 // "<prefix>-<random>" (no namespace is created).
 std::string UniqueName(const std::string& prefix);
