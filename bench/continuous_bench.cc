@@ -120,7 +120,9 @@ std::vector<double> LoggedSyncs(const std::string& log, std::uintmax_t from,
   std::vector<double> seconds;
   for (std::string line; std::getline(in, line);) {
     const json e = json::parse(line, nullptr, false);
-    if (e.is_object() && e.value("msg", "") == "sync finished" &&
+    // Full syncs and Continuous mode's targeted ones.
+    const std::string msg = e.is_object() ? e.value("msg", "") : "";
+    if ((msg == "sync finished" || msg == "changed objects synced") &&
         e.value("replication", "") == key) {
       seconds.push_back(std::stod(e.value("seconds", "0")));
     }

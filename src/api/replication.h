@@ -51,7 +51,9 @@ inline constexpr std::string_view kConditionDataSynced = "DataSynced";
 // the Effective* helpers).
 inline constexpr std::string_view kDefaultSchedule = "*/5 * * * *";
 inline constexpr Duration kDefaultBackgroundSyncInterval = std::chrono::minutes(5);
-inline constexpr Duration kDefaultDebounce = std::chrono::seconds(1);
+// Short enough that a change reaches DR well within a second, long enough to
+// gather a burst (a Deployment rollout touches several objects at once).
+inline constexpr Duration kDefaultDebounce = std::chrono::milliseconds(250);
 inline constexpr std::int32_t kDefaultConcurrentSyncs = 2;
 inline constexpr std::int32_t kDefaultSamplePercent = 10;
 inline constexpr Duration kDefaultDataSyncTimeout = std::chrono::minutes(30);

@@ -117,7 +117,7 @@ void ReplicationReconciler::RecordTargeted(const std::string& key, const SyncAtt
         std::chrono::duration<double>(a.finished.time_since_epoch()).count());
   }
   GetLogger("replication")
-      ->debug(Fields("changed objects synced", {{"replication", key},
+      ->info(Fields("changed objects synced", {{"replication", key},
                                                 {"objects", std::to_string(rep.total)},
                                                 {"writes", std::to_string(rep.writes)},
                                                 {"seconds", std::to_string(seconds)}}));
