@@ -33,7 +33,7 @@ ReplicationSpec Decode(const json& spec) {
 // sourceNamespace: shop} with our CRD (read back with kubectl), plus the
 // destinationNamespace the decoder defaults.
 constexpr std::string_view kServerStoredMinimal = R"({
-  "continuous": {"backgroundSyncInterval": "5m", "debounce": "1s"},
+  "continuous": {"backgroundSyncInterval": "5m", "debounce": "250ms"},
   "destinationCluster": "dr",
   "immutableResourceConfig": {"defaultHandling": "NoChange"},
   "ingressConfig": {"preserveAnnotations": true, "preserveBackends": true, "preserveTLS": true},
@@ -61,7 +61,7 @@ TEST(ReplicationTest, MinimalSpecGetsTheServersDefaults) {
   EXPECT_EQ(s.destination_namespace, "shop");
   EXPECT_EQ(s.replication_mode, ReplicationMode::kScheduled);
   EXPECT_EQ(s.continuous.background_sync_interval, minutes(5));
-  EXPECT_EQ(s.continuous.debounce, seconds(1));
+  EXPECT_EQ(s.continuous.debounce, std::chrono::milliseconds(250));
   EXPECT_TRUE(s.scale_to_zero);
   EXPECT_EQ(s.pvc_config.data_sync_config.concurrent_syncs, 2);
   EXPECT_EQ(s.pvc_config.data_sync_config.timeout, minutes(30));
