@@ -5,17 +5,17 @@
 //
 // Full sync: the engine lists every namespaced type of both sides (resource
 // types "*", as a Replication's default), transforms each selected object
-// and applies them (server-side apply; the objects of one type 8 at a time,
-// types one after another). The baselines send the same desired objects
+// and applies them (server-side apply; 500-object pages of a type, 16 at a
+// time, types one after another). The baselines send the same desired objects
 // (sync::Transform's output, read from the same source namespace before
 // timing) into another fresh DR namespace:
 //   curl-apply   one `curl --parallel --parallel-max P` process sending the
 //                engine's own requests (PATCH apply-patch, fieldManager
 //                dr-syncer, force);
 //   curl-create  the same objects as plain POSTs;
-//   apply-N      dr-syncer's DynamicClient::Apply from N threads (apply-8:
+//   apply-N      dr-syncer's DynamicClient::Apply from N threads (apply-16:
 //                the engine's concurrency without its LISTs, transforms and
-//                per-type barriers).
+//                per-page barriers).
 // The ceiling of a repetition is its fastest server-side-apply baseline
 // (curl-apply or apply-N).
 // Runs rotate their order each repetition, and wait for the bed's control
