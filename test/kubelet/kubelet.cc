@@ -1,5 +1,6 @@
 #include "kubelet/kubelet.h"
 
+#include <filesystem>
 #include <thread>
 
 #include "base/logging.h"
@@ -50,6 +51,10 @@ Status PrepareNodeRoots(const NodeManager& nodes) {
                         {"mounts_removed", std::to_string(unmounted)}}));
     }
     DRS_RETURN_IF_ERROR(MakeSharedMount(node.layout.Root()));
+    // What every node has before its first pod (agents mount it as hostPath).
+    std::error_code ec;
+    std::filesystem::create_directories(node.layout.PodsDir(), ec);
+    if (ec) return UnavailableError("cannot create " + node.layout.PodsDir() + ": " + ec.message());
   }
   return OkStatus();
 }

@@ -1,5 +1,7 @@
 #include "kubelet/node_manager.h"
 
+#include <sys/utsname.h>
+
 #include "base/logging.h"
 #include "kube/object.h"
 
@@ -10,6 +12,11 @@ using nlohmann::json;
 
 const kubeclient::Gvr kNodes{"", "v1", "nodes"};
 const kubeclient::Gvr kLeases{"coordination.k8s.io", "v1", "leases"};
+
+std::string KernelVersion() {
+  utsname u{};
+  return ::uname(&u) == 0 ? u.release : "unknown";
+}
 
 }  // namespace
 
@@ -22,7 +29,8 @@ NodeManager::NodeManager(kubeclient::DynamicClient& client, Clock& clock,
     NodeDescription d{.name = name,
                       .ip = options_.ip_prefix + std::to_string(n),
                       .root_dir = layout.Root(),
-                      .kubelet_version = options_.kubelet_version};
+                      .kubelet_version = options_.kubelet_version,
+                      .kernel_version = KernelVersion()};
     const json object = NodeObject(d, clock_.WallNow());
     nodes_.push_back({.description = d, .layout = layout, .info = {name, kube::Labels(object)}});
   }

@@ -52,7 +52,7 @@ json NodeStatus(const NodeDescription& node, Clock::WallTime now) {
        {{"machineID", node.name},
         {"systemUUID", node.name},
         {"bootID", node.name},
-        {"kernelVersion", "process-kubelet"},
+        {"kernelVersion", node.kernel_version},
         {"osImage", "dr-syncer test bed"},
         {"containerRuntimeVersion", "process-kubelet://1"},
         {"kubeletVersion", node.kubelet_version},

@@ -27,6 +27,7 @@ struct NodeDescription {
   std::string ip;
   std::string root_dir;
   std::string kubelet_version;
+  std::string kernel_version;  // this machine's, as uname reports it
   std::string cpu = "4";
   std::string memory = "8Gi";
   std::string pods = "110";
