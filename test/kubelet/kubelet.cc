@@ -69,6 +69,77 @@ void UnmountNodeRoots(const NodeManager& nodes) {
   }
 }
 
+// The caches the kubelet reads: every pod (indexed by namespace), and what
+// pods refer to.
+struct Informers {
+  Informers(kubeclient::DynamicClient& client, Clock& clock)
+      : pods(client, clock, {.gvr = kPods}, kPodResync),
+        secrets(client, clock, {.gvr = kSecrets}),
+        config_maps(client, clock, {.gvr = kConfigMaps}),
+        claims(client, clock, {.gvr = kClaims}),
+        volumes(client, clock, {.gvr = kVolumes}) {}
+  std::vector<runtime::Informer*> All() {
+    return {&secrets, &config_maps, &claims, &volumes, &pods};
+  }
+  runtime::Informer pods;
+  runtime::Informer secrets;
+  runtime::Informer config_maps;
+  runtime::Informer claims;
+  runtime::Informer volumes;
+};
+
+// Pod events go to the scheduler (unbound pods) and the worker (ours); a
+// change to something pods use wakes exactly those pods (a rotated Secret
+// reaches their volumes at once; a bound claim unblocks scheduling).
+void WireHandlers(Informers& informers, const PodWorker& worker, runtime::Controller& worker_ctl,
+                  runtime::Controller& scheduler_ctl) {
+  // Pointers, copied into every handler: they outlive this function.
+  runtime::Controller* const to_worker = &worker_ctl;
+  runtime::Controller* const to_scheduler = &scheduler_ctl;
+  const PodWorker* const ours = &worker;
+  const auto route = [=](const ObjectPtr& pod) {
+    auto key = runtime::MetaNamespaceKeyFunc(*pod);
+    if (!key.ok()) return;
+    if (Scheduler::WantsScheduling(*pod)) to_scheduler->Enqueue(*key);
+    if (ours->IsOurs(*pod)) to_worker->Enqueue(*key);
+  };
+  informers.pods.AddEventHandlers(
+      {.on_add = [route](const ObjectPtr& p, bool) { route(p); },
+       .on_update = [route](const ObjectPtr&, const ObjectPtr& p) { route(p); },
+       .on_delete =
+           [to_worker](const ObjectPtr& p) {
+             if (auto key = runtime::MetaNamespaceKeyFunc(*p); key.ok()) to_worker->Enqueue(*key);
+           }});
+  const runtime::Store* const pods = &informers.pods.store();
+  const auto wake = [route, pods](ReferenceKind kind, const ObjectPtr& obj) {
+    for (const auto& key : ReferringPods(*pods, kind, *obj)) {
+      if (auto pod = pods->Get(key)) route(pod);
+    }
+  };
+  const auto handlers = [wake](ReferenceKind kind) {
+    return runtime::EventHandlers{
+        .on_add = [wake, kind](const ObjectPtr& obj, bool) { wake(kind, obj); },
+        .on_update = [wake, kind](const ObjectPtr&, const ObjectPtr& obj) { wake(kind, obj); },
+        .on_delete = [wake, kind](const ObjectPtr& obj) { wake(kind, obj); }};
+  };
+  informers.secrets.AddEventHandlers(handlers(ReferenceKind::kSecret));
+  informers.config_maps.AddEventHandlers(handlers(ReferenceKind::kConfigMap));
+  informers.claims.AddEventHandlers(handlers(ReferenceKind::kClaim));
+  informers.volumes.AddEventHandlers(handlers(ReferenceKind::kVolume));
+}
+
+Status RegisterNodes(NodeManager& nodes, Clock& clock, std::stop_token stop) {
+  for (;;) {
+    Status registered = nodes.Register(stop);
+    if (registered.ok()) return OkStatus();
+    if (stop.stop_requested()) return CancelledError("stopped before the nodes were registered");
+    GetLogger("process-kubelet")
+        ->warn(Fields("registering nodes failed; retrying",
+                      {{"error", registered.error().ToString()}}));
+    clock.SleepFor(kRegisterRetry, stop);
+  }
+}
+
 }  // namespace
 
 Status RunKubelet(const KubeletOptions& o, std::stop_token stop) {
@@ -87,76 +158,33 @@ Status RunKubelet(const KubeletOptions& o, std::stop_token stop) {
                      .ip_prefix = o.node_ip_prefix,
                      .kubelet_version = o.kubelet_version});
   DRS_RETURN_IF_ERROR(PrepareNodeRoots(nodes));
-  for (;;) {
-    Status registered = nodes.Register(stop);
-    if (registered.ok()) break;
-    if (stop.stop_requested()) return CancelledError("stopped before the nodes were registered");
-    log->warn(
-        Fields("registering nodes failed; retrying", {{"error", registered.error().ToString()}}));
-    clock.SleepFor(kRegisterRetry, stop);
-  }
+  DRS_RETURN_IF_ERROR(RegisterNodes(nodes, clock, stop));
 
-  runtime::Informer pods(client, clock, {.gvr = kPods}, kPodResync);
-  runtime::Informer secrets(client, clock, {.gvr = kSecrets});
-  runtime::Informer config_maps(client, clock, {.gvr = kConfigMaps});
-  runtime::Informer claims(client, clock, {.gvr = kClaims});
-  runtime::Informer volumes_informer(client, clock, {.gvr = kVolumes});
+  Informers informers(client, clock);
   DRS_RETURN_IF_ERROR(
-      pods.store().AddIndexer(runtime::kNamespaceIndex, runtime::NamespaceIndexFunc));
-  StoreLookup lookup(secrets.store(), config_maps.store(), claims.store(),
-                     volumes_informer.store());
-
-  runtime::Controller* worker_ctl_ptr = nullptr;
+      informers.pods.store().AddIndexer(runtime::kNamespaceIndex, runtime::NamespaceIndexFunc));
+  StoreLookup lookup(informers.secrets.store(), informers.config_maps.store(),
+                     informers.claims.store(), informers.volumes.store());
+  runtime::Controller* worker_ctl_ptr = nullptr;  // set below, before anything runs
   ProcessMonitor monitor(clock, [&](const std::string& key) {
     if (worker_ctl_ptr != nullptr) worker_ctl_ptr->Enqueue(key);
   });
   VolumeManager volumes(o.cluster_dir, lookup, clock);
   PodWorker worker(
-      client, pods.store(), nodes, lookup, volumes, monitor, clock,
+      client, informers.pods.store(), nodes, lookup, volumes, monitor, clock,
       {.cluster_dir = o.cluster_dir, .shim_binary = o.shim_binary, .agent_binary = o.agent_binary});
-  Scheduler scheduler(client, pods.store(), nodes, lookup, clock);
+  Scheduler scheduler(client, informers.pods.store(), nodes, lookup, clock);
   runtime::Controller worker_ctl(worker, clock, {.name = "pods", .workers = o.workers});
   runtime::Controller scheduler_ctl(scheduler, clock, {.name = "scheduler", .workers = 1});
   worker_ctl_ptr = &worker_ctl;
-
-  const auto route = [&](const ObjectPtr& pod) {
-    auto key = runtime::MetaNamespaceKeyFunc(*pod);
-    if (!key.ok()) return;
-    if (Scheduler::WantsScheduling(*pod)) scheduler_ctl.Enqueue(*key);
-    if (worker.IsOurs(*pod)) worker_ctl.Enqueue(*key);
-  };
-  pods.AddEventHandlers({.on_add = [&](const ObjectPtr& p, bool) { route(p); },
-                         .on_update = [&](const ObjectPtr&, const ObjectPtr& p) { route(p); },
-                         .on_delete =
-                             [&](const ObjectPtr& p) {
-                               if (auto key = runtime::MetaNamespaceKeyFunc(*p); key.ok())
-                                 worker_ctl.Enqueue(*key);
-                             }});
-  // A change to something pods use wakes those pods (and the scheduler for
-  // pods that wait for a claim).
-  const auto wake = [&](ReferenceKind kind, const ObjectPtr& obj) {
-    for (const auto& key : ReferringPods(pods.store(), kind, *obj)) {
-      if (auto pod = pods.store().Get(key)) route(pod);
-    }
-  };
-  const auto wake_handlers = [&](ReferenceKind kind) {
-    return runtime::EventHandlers{
-        .on_add = [wake, kind](const ObjectPtr& obj, bool) { wake(kind, obj); },
-        .on_update = [wake, kind](const ObjectPtr&, const ObjectPtr& obj) { wake(kind, obj); },
-        .on_delete = [wake, kind](const ObjectPtr& obj) { wake(kind, obj); }};
-  };
-  secrets.AddEventHandlers(wake_handlers(ReferenceKind::kSecret));
-  config_maps.AddEventHandlers(wake_handlers(ReferenceKind::kConfigMap));
-  claims.AddEventHandlers(wake_handlers(ReferenceKind::kClaim));
-  volumes_informer.AddEventHandlers(wake_handlers(ReferenceKind::kVolume));
+  WireHandlers(informers, worker, worker_ctl, scheduler_ctl);
 
   std::stop_source run;
-  runtime::Informer* informers[] = {&secrets, &config_maps, &claims, &volumes_informer, &pods};
-  for (auto* i : informers) i->Start(run.get_token());
-  for (auto* i : informers) {
+  for (auto* i : informers.All()) i->Start(run.get_token());
+  for (auto* i : informers.All()) {
     if (!i->WaitForSync(stop, kCacheSyncTimeout)) {
       run.request_stop();
-      for (auto* j : informers) j->Stop();
+      for (auto* j : informers.All()) j->Stop();
       UnmountNodeRoots(nodes);
       return stop.stop_requested() ? Status(CancelledError("stopped during cache sync"))
                                    : Status(DeadlineExceededError("informer caches did not sync"));
@@ -176,7 +204,7 @@ Status RunKubelet(const KubeletOptions& o, std::stop_token stop) {
     run.request_stop();
   }  // every thread joined: no reconcile runs any more
   worker.StopAll(o.shutdown_grace);
-  for (auto* i : informers) i->Stop();
+  for (auto* i : informers.All()) i->Stop();
   if (!o.keep_nodes) {
     if (Status s = nodes.Unregister(); !s.ok()) {
       log->warn(Fields("removing nodes failed", {{"error", s.error().ToString()}}));

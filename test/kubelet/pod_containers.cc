@@ -8,11 +8,13 @@
 
 #include "base/file_util.h"
 #include "base/logging.h"
-#include "base/rfc3339.h"
 #include "kube/object.h"
 #include "kubelet/container_env.h"
+#include "kubelet/container_mounts.h"
 #include "kubelet/image_rules.h"
+#include "kubelet/restart_policy.h"
 #include "kubelet/shim_spec.h"
+#include "kubelet/status_takeover.h"
 
 namespace drs::kubelet {
 namespace {
@@ -20,7 +22,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr char kDefaultTerminationPath[] = "/dev/termination-log";
 // Kubernetes' limits: a termination message file is read up to 4 KiB; a
 // message taken from the log is its last 80 lines, at most 2 KiB.
 constexpr std::size_t kMaxMessageBytes = 4096;
@@ -42,17 +43,6 @@ std::vector<std::string> Strings(const json& obj, const char* key) {
   return out;
 }
 
-std::string RestartPolicy(const json& pod) {
-  const json policy = pod.value("spec", json::object()).value("restartPolicy", json("Always"));
-  return policy.is_string() ? policy.get<std::string>() : "Always";
-}
-
-bool ShouldRestart(const std::string& policy, int code, bool is_init) {
-  if (policy == "Never") return false;
-  if (is_init || policy == "OnFailure") return code != 0;
-  return true;  // Always
-}
-
 std::string LogTail(const std::string& path) {
   auto text = ReadFileToString(path);
   if (!text.ok()) return "";
@@ -65,42 +55,6 @@ std::string LogTail(const std::string& path) {
     }
   }
   return tail;
-}
-
-Result<Clock::WallTime> TimeField(const json& obj, const char* key) {
-  return ParseRfc3339(Str(obj, key));
-}
-
-std::optional<Termination> TerminationFrom(const json& terminated) {
-  if (!terminated.is_object()) return std::nullopt;
-  Termination t;
-  t.exit_code = terminated.value("exitCode", 0);
-  t.signal = terminated.value("signal", 0);
-  t.reason = Str(terminated, "reason");
-  t.message = Str(terminated, "message");
-  t.container_id = Str(terminated, "containerID");
-  t.started_at = TimeField(terminated, "startedAt").value_or(Clock::WallTime{});
-  t.finished_at = TimeField(terminated, "finishedAt").value_or(Clock::WallTime{});
-  return t;
-}
-
-// subPath / subPathExpr of a volumeMount, checked to stay inside the volume.
-Result<std::string> SubPath(const json& mount, const std::vector<EnvVar>& env) {
-  std::string sub = Str(mount, "subPath");
-  if (sub.empty() && mount.contains("subPathExpr")) {
-    sub = ExpandArgs({Str(mount, "subPathExpr")}, env)[0];
-  }
-  if (sub.empty()) return sub;
-  if (sub[0] == '/') return InvalidError("subPath \"" + sub + "\" must be relative");
-  for (std::size_t start = 0; start <= sub.size();) {
-    const std::size_t slash = sub.find('/', start);
-    const std::string part =
-        sub.substr(start, slash == std::string::npos ? sub.npos : slash - start);
-    if (part == "..") return InvalidError("subPath \"" + sub + "\" must not contain '..'");
-    if (slash == std::string::npos) break;
-    start = slash + 1;
-  }
-  return sub;
 }
 
 }  // namespace
@@ -116,51 +70,7 @@ const json* ContainerSpec(const json& pod, const std::string& name, bool is_init
 }
 
 void PodContainers::InitFromStatus(const json& pod, PodRuntime& rt) const {
-  const json spec = pod.value("spec", json::object());
-  const json status = pod.value("status", json::object());
-  const std::string policy = RestartPolicy(pod);
-  const auto now = clock_.WallNow();
-  for (const bool is_init : {true, false}) {
-    const json statuses =
-        status.value(is_init ? "initContainerStatuses" : "containerStatuses", json::array());
-    for (const auto& c : spec.value(is_init ? "initContainers" : "containers", json::array())) {
-      ContainerRuntime cr;
-      cr.name = Str(c, "name");
-      cr.image = Str(c, "image");
-      cr.is_init = is_init;
-      for (const auto& s : statuses) {
-        if (Str(s, "name") != cr.name) continue;
-        cr.restart_count = s.value("restartCount", 0);
-        const json state = s.value("state", json::object());
-        std::optional<Termination> t;
-        if (state.contains("running")) {
-          // Ran under an earlier kubelet; its process is gone now.
-          t = Termination{.exit_code = 137,
-                          .reason = "ContainerStatusUnknown",
-                          .message =
-                              "The container could not be located when the process "
-                              "kubelet restarted",
-                          .started_at = TimeField(state["running"], "startedAt").value_or(now),
-                          .finished_at = now};
-        } else if (state.contains("terminated")) {
-          t = TerminationFrom(state["terminated"]);
-        }
-        if (auto last = s.value("lastState", json::object()); last.contains("terminated")) {
-          cr.last = TerminationFrom(last["terminated"]);
-          cr.ever_started = true;
-        }
-        if (!t) continue;
-        cr.ever_started = true;
-        if (ShouldRestart(policy, t->exit_code, is_init)) {
-          cr.last = t;  // restarted at once (restart_at is zero)
-        } else {
-          cr.phase = ContainerPhase::kTerminated;
-          cr.current = t;
-        }
-      }
-      (is_init ? rt.init_containers : rt.containers).push_back(std::move(cr));
-    }
-  }
+  TakeOverContainers(pod, rt, clock_.WallNow());
 }
 
 void PodContainers::Postpone(ContainerRuntime& c, const std::string& reason,
@@ -172,31 +82,62 @@ void PodContainers::Postpone(ContainerRuntime& c, const std::string& reason,
                  std::chrono::duration_cast<Clock::Duration>(backoff_.Delay(c.backoff_attempt++));
 }
 
+void PodContainers::MarkStarted(const std::string& uid, ContainerRuntime& c, const json& spec,
+                                int instance) {
+  if (c.ever_started) c.restart_count = instance;
+  c.ever_started = true;
+  c.phase = ContainerPhase::kRunning;
+  c.started_at = clock_.WallNow();
+  c.started_mono = clock_.Now();
+  c.current.reset();
+  c.container_id = "process-kubelet://" + uid + "/" + c.name + "/" + std::to_string(instance);
+  c.startup = {.ok = !spec.contains("startupProbe")};
+  c.readiness = {.ok = !spec.contains("readinessProbe")};
+  c.liveness = {.ok = true};
+}
+
+Result<ShimSpec> PodContainers::PrepareShim(const std::string& uid, ContainerRuntime& c,
+                                            const json& spec, const NodeEntry& node,
+                                            const std::map<std::string, PreparedVolume>& volumes,
+                                            const std::vector<EnvVar>& env, const ImageRule& rule,
+                                            int instance, std::vector<std::string> argv,
+                                            const std::string& hostname) {
+  const std::string runtime_dir = node.layout.RuntimeContainerDir(uid, c.name);
+  const std::string container_dir = node.layout.ContainerDir(uid, c.name);
+  const ContainerFiles files{
+      .termination_log = container_dir + "/termination-log-" + std::to_string(instance),
+      .tmp_dir = runtime_dir + "/tmp",
+      .run_dir = runtime_dir + "/run"};
+  DRS_ASSIGN_OR_RETURN(auto mounts, ContainerMounts(spec, volumes, env, rule, files));
+  // A fresh termination-message file, /tmp and /run for each instance.
+  std::error_code ec;
+  for (const char* d : {"tmp", "run", "scratch"}) fs::remove_all(runtime_dir + "/" + d, ec);
+  fs::create_directories(container_dir, ec);
+  c.termination_log = files.termination_log;
+  ::close(::open(c.termination_log.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0666));
+  fs::create_directories(files.tmp_dir, ec);
+  ::chmod(files.tmp_dir.c_str(), 01777);
+  fs::create_directories(files.run_dir, ec);
+  for (const auto& d : rule.run_dirs) fs::create_directories(files.run_dir + "/" + d, ec);
+  return ShimSpec{.argv = std::move(argv),
+                  .working_dir = Str(spec, "workingDir"),
+                  .hostname = hostname,
+                  .scratch_dir = runtime_dir + "/scratch",
+                  .mounts = std::move(mounts)};
+}
+
 Status PodContainers::Start(const std::string& key, const json& pod, PodRuntime& rt,
                             ContainerRuntime& c, const json& spec, const NodeEntry& node,
                             const std::map<std::string, PreparedVolume>& volumes) {
+  auto log = GetLogger("process-kubelet");
   const ImageRule rule = ImageRuleFor(c.image, config_.agent_binary);
-  const std::string uid = rt.uid;
   const int instance = c.ever_started ? c.restart_count + 1 : c.restart_count;
-  const auto begin = [&] {
-    if (c.ever_started) c.restart_count = instance;
-    c.ever_started = true;
-    c.phase = ContainerPhase::kRunning;
-    c.started_at = clock_.WallNow();
-    c.started_mono = clock_.Now();
-    c.current.reset();
-    c.container_id = "process-kubelet://" + uid + "/" + c.name + "/" + std::to_string(instance);
-    c.startup = {.ok = !spec.contains("startupProbe")};
-    c.readiness = {.ok = !spec.contains("readinessProbe")};
-    c.liveness = {.ok = true};
-  };
   if (rule.kind == ImageKind::kHeld) {
-    begin();
+    MarkStarted(rt.uid, c, spec, instance);
     c.held = true;
     c.startup.ok = c.readiness.ok = true;
-    GetLogger("process-kubelet")
-        ->info(Fields("container held (no process for this image)",
-                      {{"pod", key}, {"container", c.name}, {"image", c.image}}));
+    log->info(Fields("container held (no process for this image)",
+                     {{"pod", key}, {"container", c.name}, {"image", c.image}}));
     return OkStatus();
   }
   const bool host_network = pod.value("spec", json::object()).value("hostNetwork", false);
@@ -217,74 +158,31 @@ Status PodContainers::Start(const std::string& key, const json& pod, PodRuntime&
     Postpone(c, "CreateContainerError", argv.error().ToString());
     return std::move(argv).error();
   }
-
-  const std::string runtime_dir = node.layout.RuntimeContainerDir(uid, c.name);
-  std::error_code ec;
-  for (const char* d : {"tmp", "run", "scratch"}) fs::remove_all(runtime_dir + "/" + d, ec);
-  ShimSpec shim{.argv = std::move(argv).value(),
-                .working_dir = Str(spec, "workingDir"),
-                .hostname = context.hostname,
-                .scratch_dir = runtime_dir + "/scratch"};
-  for (const auto& m : spec.value("volumeMounts", json::array())) {
-    const std::string name = Str(m, "name");
-    auto v = volumes.find(name);
-    if (v == volumes.end()) {
-      Postpone(c, "CreateContainerConfigError", "volume \"" + name + "\" not found");
-      return InvalidError("volume \"" + name + "\" not found");
-    }
-    auto sub = SubPath(m, *env);
-    if (!sub.ok()) {
-      Postpone(c, "CreateContainerConfigError", sub.error().ToString());
-      return std::move(sub).error();
-    }
-    std::string source = v->second.host_path;
-    if (!sub->empty()) {
-      source += "/" + *sub;
-      if (!fs::exists(source, ec)) fs::create_directories(source, ec);  // as the kubelet does
-    }
-    const std::string propagation = Str(m, "mountPropagation");
-    shim.mounts.push_back(
-        {.source = source,
-         .target = Str(m, "mountPath"),
-         .read_only = m.value("readOnly", false) || v->second.read_only,
-         .host_to_container = propagation == "HostToContainer" || propagation == "Bidirectional"});
+  auto shim = PrepareShim(rt.uid, c, spec, node, volumes, *env, rule, instance,
+                          std::move(argv).value(), context.hostname);
+  if (!shim.ok()) {
+    Postpone(c, "CreateContainerConfigError", shim.error().ToString());
+    return std::move(shim).error();
   }
-  // The termination-message file, fresh for each instance.
-  const std::string container_dir = node.layout.ContainerDir(uid, c.name);
-  fs::create_directories(container_dir, ec);
-  c.termination_log = container_dir + "/termination-log-" + std::to_string(instance);
-  ::close(::open(c.termination_log.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0666));
-  const std::string message_path = Str(spec, "terminationMessagePath");
-  shim.mounts.push_back({.source = c.termination_log,
-                         .target = message_path.empty() ? kDefaultTerminationPath : message_path});
-  for (const auto& [path, file] : rule.files) {
-    shim.mounts.push_back({.source = file, .target = path, .read_only = true});
-  }
-  for (const char* d : {"tmp", "run"}) {
-    fs::create_directories(runtime_dir + "/" + d, ec);
-    shim.mounts.push_back({.source = runtime_dir + "/" + d, .target = std::string("/") + d});
-  }
-  ::chmod((runtime_dir + "/tmp").c_str(), 01777);
-  for (const auto& d : rule.run_dirs) fs::create_directories(runtime_dir + "/run/" + d, ec);
-
   const std::string log_path =
-      node.layout.ContainerLog(kube::Namespace(pod), kube::Name(pod), uid, c.name, instance);
-  auto process = ContainerProcess::Start(
-      std::move(shim), *env,
-      {.shim_binary = config_.shim_binary, .runtime_dir = runtime_dir, .log_path = log_path});
+      node.layout.ContainerLog(kube::Namespace(pod), kube::Name(pod), rt.uid, c.name, instance);
+  auto process =
+      ContainerProcess::Start(std::move(shim).value(), *env,
+                              {.shim_binary = config_.shim_binary,
+                               .runtime_dir = node.layout.RuntimeContainerDir(rt.uid, c.name),
+                               .log_path = log_path});
   if (!process.ok()) {
     Postpone(c, "RunContainerError", process.error().ToString());
     return std::move(process).error();
   }
-  begin();
+  MarkStarted(rt.uid, c, spec, instance);
   c.process = std::move(process).value();
   monitor_.Watch(c.process->pid(), key);
-  GetLogger("process-kubelet")
-      ->info(Fields("container started", {{"pod", key},
-                                          {"node", node.description.name},
-                                          {"container", c.name},
-                                          {"pid", std::to_string(c.process->pid())},
-                                          {"log", log_path}}));
+  log->info(Fields("container started", {{"pod", key},
+                                         {"node", node.description.name},
+                                         {"container", c.name},
+                                         {"pid", std::to_string(c.process->pid())},
+                                         {"log", log_path}}));
   return OkStatus();
 }
 

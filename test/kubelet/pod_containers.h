@@ -21,11 +21,13 @@
 
 #include "base/backoff.h"
 #include "base/clock.h"
+#include "kubelet/image_rules.h"
 #include "kubelet/node_manager.h"
 #include "kubelet/object_lookup.h"
 #include "kubelet/pod_runtime.h"
 #include "kubelet/prober.h"
 #include "kubelet/process_monitor.h"
+#include "kubelet/shim_spec.h"
 #include "kubelet/volume_manager.h"
 
 namespace drs::kubelet {
@@ -79,6 +81,14 @@ class PodContainers {
   Status Start(const std::string& key, const nlohmann::json& pod, PodRuntime& rt,
                ContainerRuntime& c, const nlohmann::json& spec, const NodeEntry& node,
                const std::map<std::string, PreparedVolume>& volumes);
+  // The shim's spec: mounts, and a fresh termination-message file, /tmp and /run.
+  Result<ShimSpec> PrepareShim(const std::string& uid, ContainerRuntime& c,
+                               const nlohmann::json& spec, const NodeEntry& node,
+                               const std::map<std::string, PreparedVolume>& volumes,
+                               const std::vector<EnvVar>& env, const ImageRule& rule, int instance,
+                               std::vector<std::string> argv, const std::string& hostname);
+  void MarkStarted(const std::string& uid, ContainerRuntime& c, const nlohmann::json& spec,
+                   int instance);
   void RecordExit(const nlohmann::json& pod, PodRuntime& rt, ContainerRuntime& c, int code);
   void Postpone(ContainerRuntime& c, const std::string& reason, const std::string& message);
 
