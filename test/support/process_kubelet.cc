@@ -2,6 +2,8 @@
 
 #include <signal.h>
 
+#include <cstdlib>
+
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -33,7 +35,11 @@ bool NodeReady(ClusterClients& clients, const std::string& name) {
 
 }  // namespace
 
-std::string ProcessKubeletBinary() { return DRS_PROCESS_KUBELET_BINARY; }
+std::string ProcessKubeletBinary() {
+  // The environment may point at another build of it (a sanitizer build).
+  const char* env = std::getenv("DRS_PROCESS_KUBELET");
+  return env != nullptr && *env != '\0' ? env : DRS_PROCESS_KUBELET_BINARY;
+}
 
 std::unique_ptr<ProcessKubelet> ProcessKubelet::Start(const TestbedCluster& cluster,
                                                       ProcessKubeletOptions options) {

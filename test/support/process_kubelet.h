@@ -59,7 +59,8 @@ class ProcessKubelet {
   bool stopped_ = false;
 };
 
-// The drs-process-kubelet binary built with this test suite.
+// The drs-process-kubelet binary built with this test suite, or
+// $DRS_PROCESS_KUBELET when set (as scripts/testbed reads it too).
 std::string ProcessKubeletBinary();
 
 }  // namespace drs::testing

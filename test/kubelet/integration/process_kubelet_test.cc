@@ -4,7 +4,10 @@
 // clean stop. Containers use the test-only image testbed/exec with shell
 // commands; nothing here needs dr-syncer-agent.
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -483,6 +486,62 @@ TEST_F(ProcessKubeletTest, OnFailureRestartsWithBackoffUntilSuccess) {
   EXPECT_EQ(status["restartCount"], 2);
   EXPECT_EQ(status["lastState"]["terminated"]["exitCode"], 1);
   EXPECT_EQ(status["state"]["terminated"]["exitCode"], 0);
+}
+
+// A TCP listener of the test's own on a node's address: what a tcpSocket
+// readiness probe of a pod on that node connects to.
+class Listener {
+ public:
+  explicit Listener(const std::string& ip) : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    ::inet_pton(AF_INET, ip.c_str(), &addr.sin_addr);
+    socklen_t len = sizeof addr;
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), len) == 0 && ::listen(fd_, 16) == 0 &&
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+      port_ = ntohs(addr.sin_port);
+    }
+  }
+  ~Listener() { Close(); }
+  int port() const { return port_; }
+  void Close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_;
+  int port_ = 0;
+};
+
+TEST_F(ProcessKubeletTest, ProbesDriveReadinessAndRestarts) {
+  // Readiness over TCP to a listener on node-1's own address: ready while it
+  // listens, unready once it is gone.
+  Listener listener("127.0.1.1");
+  ASSERT_GT(listener.port(), 0) << "binding 127.0.1.1 (loopback) failed";
+  json ready = ExecPod("ready", "trap 'exit 0' TERM; sleep 1000 & wait");
+  ready["spec"]["nodeName"] = "node-1";
+  ready["spec"]["containers"][0]["readinessProbe"] = {
+      {"tcpSocket", {{"port", listener.port()}}}, {"periodSeconds", 1}, {"failureThreshold", 1}};
+  // Liveness by exec: alive while /tmp/alive exists; the container removes it.
+  json live = ExecPod("live", "touch /tmp/alive; sleep 1; rm /tmp/alive; sleep 1000");
+  live["spec"]["restartPolicy"] = "Always";
+  live["spec"]["containers"][0]["livenessProbe"] = {
+      {"exec", {{"command", {"test", "-e", "/tmp/alive"}}}},
+      {"periodSeconds", 1},
+      {"failureThreshold", 1}};
+  Create(kPods, ready);
+  Create(kPods, live);
+  WaitForPod("ready", "Ready", [](const json& p) { return ConditionTrue(p, "Ready"); });
+  listener.Close();
+  json unready = WaitForPod("ready", "unready after its listener closed", [](const json& p) {
+    return Phase(p) == "Running" && !ConditionTrue(p, "Ready");
+  });
+  EXPECT_EQ(ContainerStatus(unready)["ready"], false);
+  json restarted = WaitForPod("live", "restarted by its liveness probe", [](const json& p) {
+    return ContainerStatus(p).value("restartCount", 0) >= 1;
+  });
+  EXPECT_EQ(ContainerStatus(restarted)["lastState"]["terminated"]["exitCode"], 137);
 }
 
 TEST_F(ProcessKubeletTest, UnsupportedSpecsFailThePodWithAReason) {
