@@ -111,9 +111,19 @@ Result<DataSyncOutcome> DataSyncer::Step(const api::Replication& r, DataSyncTarg
         "RemoteCluster " + rc_id + " does not have pvcSync.enabled, so no agents run there"};
     return out;
   }
+  if (target.namespaces.empty()) {
+    DRS_ASSIGN_OR_RETURN(target.namespaces, DataSyncNamespaces(r, target.source, stop));
+  }
   DRS_ASSIGN_OR_RETURN(
       World world, ObserveWorld(target.source, target.destination, target.namespaces, repl, stop));
   const auto now = clock_.WallNow();
+  std::size_t claim_count = 0;
+  for (const auto& ns : world.namespaces) claim_count += ns.claims.size();
+  GetLogger("datasync")
+      ->debug(Fields("data sync step", {{"replication", repl},
+                                        {"namespaces", std::to_string(world.namespaces.size())},
+                                        {"claims", std::to_string(claim_count)},
+                                        {"agents", std::to_string(world.agent_pods.size())}}));
 
   std::vector<GrantedVolume> wanted;
   for (const auto& ns : world.namespaces) {
