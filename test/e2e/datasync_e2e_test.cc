@@ -16,8 +16,8 @@
 #include <optional>
 #include <thread>
 
-#include "base/rfc3339.h"
 #include "e2e/replication_fixture.h"
+#include "kube/object.h"
 #include "support/process_kubelet.h"
 
 namespace drs::testing {
@@ -187,8 +187,9 @@ class DataSyncE2eTest : public ReplicationFixture {
     return pv;
   }
 
-  // The source claim, bound to a PV of its own, used by a running Deployment.
-  void CreateSourceApp() {
+  // The source claim, bound to a PV of its own, and the PV its DR copy
+  // will bind to.
+  void CreateClaims() {
     auto pv = source_.dynamic->Create(kPvs, "", Pv(source_pv_, json()));
     ASSERT_TRUE(pv.ok()) << pv.error();
     json claim = {{"apiVersion", "v1"},
@@ -201,11 +202,21 @@ class DataSyncE2eTest : public ReplicationFixture {
                     {"resources", {{"requests", {{"storage", "1Gi"}}}}}}}};
     auto c = source_.dynamic->Create(kPvcs, app_ns_, claim);
     ASSERT_TRUE(c.ok()) << c.error();
+    auto dr_pv = dr_.dynamic->Create(kPvs, "",
+                                     Pv(dr_pv_, {{"apiVersion", "v1"},
+                                                 {"kind", "PersistentVolumeClaim"},
+                                                 {"namespace", dr_ns_},
+                                                 {"name", kClaim}}));
+    ASSERT_TRUE(dr_pv.ok()) << dr_pv.error();
+  }
+
+  // A Deployment "db" that mounts the claim, in `ns` of `clients`' cluster.
+  static void CreateDeployment(ClusterClients& clients, const std::string& ns) {
     json labels = {{"app", "db"}};
     json deployment = {
         {"apiVersion", "apps/v1"},
         {"kind", "Deployment"},
-        {"metadata", {{"name", "db"}, {"namespace", app_ns_}}},
+        {"metadata", {{"name", "db"}, {"namespace", ns}}},
         {"spec",
          {{"replicas", 1},
           {"selector", {{"matchLabels", labels}}},
@@ -220,8 +231,16 @@ class DataSyncE2eTest : public ReplicationFixture {
               {"volumes",
                json::array({{{"name", "data"},
                              {"persistentVolumeClaim", {{"claimName", kClaim}}}}})}}}}}}}};
-    auto d = source_.dynamic->Create(kDeployments, app_ns_, deployment);
+    auto d = clients.dynamic->Create(kDeployments, ns, deployment);
     ASSERT_TRUE(d.ok()) << d.error();
+  }
+
+  // The claim, used by a running Deployment in the source.
+  void CreateSourceApp() {
+    CreateClaims();
+    if (HasFatalFailure()) return;
+    CreateDeployment(source_, app_ns_);
+    if (HasFatalFailure()) return;
     ASSERT_TRUE(PollFor(
         [&] {
           auto pods = source_.dynamic->List(kPods, app_ns_, {.label_selector = "app=db"});
@@ -233,13 +252,27 @@ class DataSyncE2eTest : public ReplicationFixture {
         },
         std::chrono::seconds(60)))
         << "the source app pod never ran";
-    // The DR copy of the claim will bind to this one.
-    auto dr_pv = dr_.dynamic->Create(kPvs, "",
-                                     Pv(dr_pv_, {{"apiVersion", "v1"},
-                                                 {"kind", "PersistentVolumeClaim"},
-                                                 {"namespace", dr_ns_},
-                                                 {"name", kClaim}}));
-    ASSERT_TRUE(dr_pv.ok()) << dr_pv.error();
+  }
+
+  bool WaitClaim(const std::string& phase, const std::string& message_part,
+                 std::chrono::seconds timeout) {
+    return PollFor(
+        [&] {
+          const json s = ClaimStatus();
+          return s.value("phase", "") == phase &&
+                 s.value("message", "").find(message_part) != std::string::npos;
+        },
+        timeout);
+  }
+
+  std::vector<std::string> MountPods() {
+    std::vector<std::string> names;
+    auto pods = source_.dynamic->List(
+        kPods, app_ns_, {.label_selector = "app.kubernetes.io/component=volume-mount"});
+    if (pods.ok()) {
+      for (const auto& p : pods->items) names.push_back(kube::Name(p));
+    }
+    return names;
   }
 
   fs::path SourceData() const { return bed_.Cluster("source").dir + "/volumes/" + source_pv_; }
@@ -357,6 +390,48 @@ TEST_F(DataSyncE2eTest, ClaimDataArrivesAndTheSecondRunCopiesOnlyChanges) {
       std::chrono::seconds(30)));
   // Private keys never reach the log.
   EXPECT_EQ(syncer.Log().find("PRIVATE KEY"), std::string::npos);
+}
+
+TEST_F(DataSyncE2eTest, UnmountedClaimsAreReportedOrMountedAndCopiesInUsePause) {
+  auto syncer =
+      StartDrSyncer("datasync-unmounted", {"--agent-image=registry.example/dr-syncer-agent:e2e",
+                                           "--data-sync-access-delay=3s",
+                                           "--mount-pod-image=registry.example/pause:e2e"});
+  EnablePvcSync();
+  ASSERT_TRUE(WaitCondition("src", "AgentsReady", "True", "Ready", std::chrono::seconds(120)))
+      << RemoteClusterStatus("src") << "\n"
+      << syncer.Log();
+  Write(SourceData() / "only.txt", "kept while nobody runs\n");
+  CreateClaims();  // no pod uses the claim
+  if (HasFatalFailure()) return;
+  CreateReplication({{"pvcConfig", {{"syncData", true}}}});
+  ASSERT_TRUE(SyncNow("first")) << syncer.Log();
+  ASSERT_TRUE(WaitClaim("Skipped", "is not mounted by any running pod", std::chrono::seconds(60)))
+      << ClaimStatus().dump() << "\n"
+      << syncer.Log();
+  EXPECT_TRUE(MountPods().empty());
+  EXPECT_FALSE(fs::exists(DrData() / "only.txt"));
+
+  // Allowed to mount it: a temporary pod does, the data is copied, the pod goes.
+  auto patched = source_.dynamic->Patch(
+      kReplicationsGvr, ns_, "app", kubeclient::PatchType::kMerge,
+      {{"spec", {{"pvcConfig", {{"dataSyncConfig", {{"mountUnattachedVolumes", true}}}}}}}});
+  ASSERT_TRUE(patched.ok()) << patched.error();
+  ASSERT_TRUE(WaitSynced("", std::chrono::seconds(120))) << ClaimStatus().dump() << "\n"
+                                                         << syncer.Log();
+  EXPECT_EQ(Tree(DrData()), Tree(SourceData()));
+  EXPECT_TRUE(PollFor([&] { return MountPods().empty(); }, std::chrono::seconds(30)))
+      << "the temporary mount pod was not removed";
+
+  // A workload scaled up in DR mounts the copy: data sync pauses for it.
+  CreateDeployment(dr_, dr_ns_);
+  if (HasFatalFailure()) return;
+  Write(SourceData() / "only.txt", "changed while DR runs\n");
+  ASSERT_TRUE(SyncNow("second")) << syncer.Log();
+  ASSERT_TRUE(WaitClaim("Skipped", "paused: the DR copy is in use by", std::chrono::seconds(60)))
+      << ClaimStatus().dump() << "\n"
+      << syncer.Log();
+  EXPECT_EQ(ReadAll(DrData() / "only.txt"), "kept while nobody runs\n");
 }
 
 }  // namespace
