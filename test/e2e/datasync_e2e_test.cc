@@ -432,6 +432,34 @@ TEST_F(DataSyncE2eTest, UnmountedClaimsAreReportedOrMountedAndCopiesInUsePause) 
       << ClaimStatus().dump() << "\n"
       << syncer.Log();
   EXPECT_EQ(ReadAll(DrData() / "only.txt"), "kept while nobody runs\n");
+
+  // PVC sync off: the agents, the cluster's host and controller keys and
+  // the agent status go.
+  auto off = source_.dynamic->Patch(kRemoteClustersGvr, ns_, "src", kubeclient::PatchType::kMerge,
+                                    {{"spec", {{"pvcSync", {{"enabled", false}}}}}});
+  ASSERT_TRUE(off.ok()) << off.error();
+  EXPECT_TRUE(PollFor(
+      [&] {
+        auto agent_ns = source_.dynamic->Get(kNamespaces, "", kAgentNamespace);
+        return !agent_ns.ok() || kube::IsBeingDeleted(*agent_ns);
+      },
+      std::chrono::seconds(60)))
+      << syncer.Log();
+  EXPECT_TRUE(PollFor(
+      [&] {
+        auto rc = source_.dynamic->Get(kRemoteClustersGvr, ns_, "src");
+        if (!rc.ok() || rc->value("status", json::object()).contains("agents")) return false;
+        for (const auto& c : (*rc)["status"].value("conditions", json::array())) {
+          if (c.value("type", "") == "AgentsReady") return false;
+        }
+        return true;
+      },
+      std::chrono::seconds(60)))
+      << RemoteClusterStatus("src");
+  auto keys = source_.dynamic->List(
+      kSecretsGvr, ns_, {.label_selector = "dr-syncer.io/key-role in (host,controller)"});
+  ASSERT_TRUE(keys.ok()) << keys.error();
+  EXPECT_TRUE(keys->items.empty());
 }
 
 }  // namespace
