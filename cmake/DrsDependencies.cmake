@@ -12,3 +12,14 @@ find_package(yaml-cpp REQUIRED)
 # compression enabled; its pkg-config file carries the matching -D flags,
 # which every includer must share or the classes' layouts disagree.
 pkg_check_modules(CPP_HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+
+# jemalloc for the controller binary: object sync parses and frees millions
+# of small JSON nodes per cycle, and glibc's malloc spent a quarter of the
+# no-change cycle's CPU in malloc/free/consolidate (perf); jemalloc cut that
+# cycle's CPU by a third (docs/performance.md). Not with sanitizers, which
+# bring their own allocator.
+add_library(drs_allocator INTERFACE)
+if(NOT DRS_SANITIZE)
+  find_library(JEMALLOC_LIBRARY NAMES jemalloc REQUIRED)
+  target_link_libraries(drs_allocator INTERFACE "${JEMALLOC_LIBRARY}")
+endif()
