@@ -75,6 +75,8 @@ void ReadStatus(ObjectReader& r, RemoteClusterStatus& out) {
     agents.Int32("ready", counts.ready);
     out.agents = counts;
   }
+  r.String("lastHandledKeyRotation", out.last_handled_key_rotation);
+  r.Time("lastKeyRotationTime", out.last_key_rotation_time);
   r.String("message", out.message);
 }
 
@@ -151,6 +153,12 @@ json ToJson(const RemoteClusterStatus& status) {
                      {"ready", status.agents->ready},
                      {"summary", std::to_string(status.agents->ready) + "/" +
                                      std::to_string(status.agents->desired)}};
+  }
+  if (!status.last_handled_key_rotation.empty()) {
+    out["lastHandledKeyRotation"] = status.last_handled_key_rotation;
+  }
+  if (status.last_key_rotation_time) {
+    out["lastKeyRotationTime"] = FormatRfc3339(*status.last_key_rotation_time);
   }
   if (!status.message.empty()) out["message"] = status.message;
   return out;

@@ -38,6 +38,11 @@ inline constexpr std::string_view kConditionKubeconfigValid = "KubeconfigValid";
 inline constexpr std::string_view kConditionReachable = "Reachable";
 inline constexpr std::string_view kConditionAgentsReady = "AgentsReady";
 
+// Rotates the cluster's PVC sync keys (host, controller and every mover key
+// pulling from it) once per new value, like a Replication's sync-now; the
+// value handled is then recorded in status.lastHandledKeyRotation.
+inline constexpr std::string_view kRotateKeysAnnotation = "dr-syncer.io/rotate-keys";
+
 // Defaults, identical to the CRD's.
 inline constexpr std::string_view kDefaultKubeconfigKey = "kubeconfig";
 // client-go's 5 QPS starves a controller that lists many types per sync;
@@ -106,6 +111,9 @@ struct RemoteClusterStatus {
   // Absent while PVC sync is off. ToJson also writes agents.summary
   // ("ready/desired") for the Agents printer column.
   std::optional<AgentCounts> agents;
+  // The last dr-syncer.io/rotate-keys value handled, and when.
+  std::string last_handled_key_rotation;
+  std::optional<Clock::WallTime> last_key_rotation_time;
   std::string message;
   friend bool operator==(const RemoteClusterStatus&, const RemoteClusterStatus&) = default;
 };

@@ -226,6 +226,8 @@ TEST(RemoteClusterTest, StatusRoundTripsAndSummarizesAgents) {
   status.last_probe_time = ParseRfc3339("2026-01-01T10:00:00Z").value();
   status.agents = AgentCounts{.desired = 3, .ready = 2};
   status.message = "2 of 3 agents ready";
+  status.last_handled_key_rotation = "leak-2026-01-01";
+  status.last_key_rotation_time = ParseRfc3339("2026-01-01T09:00:00Z").value();
   ASSERT_TRUE(SetCondition(status.conditions,
                            Condition{.type = std::string(kConditionReady),
                                      .status = ConditionStatus::kTrue,
@@ -234,6 +236,8 @@ TEST(RemoteClusterTest, StatusRoundTripsAndSummarizesAgents) {
   const json j = ToJson(status);
   EXPECT_EQ(j.at("agents"), json::parse(R"({"desired": 3, "ready": 2, "summary": "2/3"})"));
   EXPECT_EQ(j.at("lastProbeTime"), "2026-01-01T10:00:00Z");
+  EXPECT_EQ(j.at("lastHandledKeyRotation"), "leak-2026-01-01");
+  EXPECT_EQ(j.at("lastKeyRotationTime"), "2026-01-01T09:00:00Z");
   auto back = RemoteClusterStatusFromJson(j);
   ASSERT_TRUE(back.ok()) << back.error();
   EXPECT_EQ(*back, status);

@@ -11,6 +11,7 @@
 
 #include "api/group.h"
 #include "base/clock.h"
+#include "base/go_duration.h"
 #include "base/logging.h"
 #include "cmd/dr_syncer_options.h"
 #include "cmd/signals.h"
@@ -135,7 +136,17 @@ int Run(const DrSyncerOptions& o, std::stop_token stop) {
                                         ? std::string(pod_namespace)
                                         : lease_namespace;
   controller::datasync::SshKeysMinter minter;
-  controller::datasync::KeyStore keys(local, key_namespace, minter, clock);
+  controller::datasync::KeyStore keys(
+      local, key_namespace, minter, clock,
+      std::chrono::duration_cast<api::Duration>(o.key_rotation_overlap));
+  if (o.key_rotation_overlap > std::chrono::milliseconds::zero() &&
+      o.key_rotation_overlap <= o.data_sync_access_delay) {
+    // Agents may still lack the new key when the old one dies: movers fail
+    // until they learn it.
+    log->warn(Fields("--key-rotation-overlap is not longer than --data-sync-access-delay",
+                     {{"overlap", FormatGoDuration(o.key_rotation_overlap)},
+                      {"access_delay", FormatGoDuration(o.data_sync_access_delay)}}));
+  }
   controller::datasync::AgentManager agents(
       keys, o.agent_image.empty() ? std::string("dr-syncer-agent:") + kVersion : o.agent_image,
       [&replications](const std::string& replication, const std::string& remote_cluster) {

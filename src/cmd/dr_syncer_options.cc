@@ -39,6 +39,9 @@ void RegisterFlags(FlagSet& f, DrSyncerOptions& o) {
   f.Duration("data-sync-access-delay", &o.data_sync_access_delay,
              "how long agents take to see a new key or volume in their access Secret (the "
              "kubelet's Secret refresh); new keys and volumes are used only after it");
+  f.Duration("key-rotation-overlap", &o.key_rotation_overlap,
+             "how long a retired SSH key of PVC data sync keeps working after a rotation; 0 = "
+             "half the RemoteCluster's keyRotationInterval, at most 24h");
   f.String("mount-pod-image", &o.mount_pod_image,
            "image of the temporary pods that mount unattached claims (mountUnattachedVolumes)");
   f.Double("kube-api-qps", &o.kube_api_qps, "client QPS towards the local API server");

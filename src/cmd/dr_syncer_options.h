@@ -30,6 +30,7 @@ struct DrSyncerOptions {
   std::string controller_namespace;  // key Secrets; "" = --namespace, else $POD_NAMESPACE
   std::int64_t max_data_syncs_per_cluster = 8;
   std::chrono::milliseconds data_sync_access_delay{90'000};
+  std::chrono::milliseconds key_rotation_overlap{0};  // 0 = half the interval, at most 24h
   std::string mount_pod_image = "registry.k8s.io/pause:3.10";
   double kube_api_qps = 50;
   std::int64_t kube_api_burst = 100;

@@ -25,6 +25,21 @@ std::string Id(const api::RemoteCluster& rc) { return ObjectId(rc.metadata.ns, r
 
 }  // namespace
 
+std::string KeyRotation::Describe() const {
+  std::vector<std::string> parts;
+  if (host) parts.emplace_back("the host key");
+  if (controller) parts.emplace_back("the controller key");
+  if (movers > 0) {
+    parts.push_back(std::to_string(movers) + (movers == 1 ? " mover key" : " mover keys"));
+  }
+  if (parts.empty()) return "no keys";
+  std::string out = parts.front();
+  for (std::size_t i = 1; i < parts.size(); ++i) {
+    out += (i + 1 == parts.size() ? " and " : ", ") + parts[i];
+  }
+  return out;
+}
+
 KeyHolder AgentManager::HostHolder(const api::RemoteCluster& rc, const std::string& key_namespace) {
   return {
       .role = KeyRole::kHost, .remote_cluster = Id(rc), .owner = OwnerIfLocal(rc, key_namespace)};
@@ -168,6 +183,21 @@ Status AgentManager::Reconcile(const api::RemoteCluster& rc, kubeclient::Dynamic
   DRS_RETURN_IF_ERROR(Remove(rc, remote, stop));
   ClearAgentStatus(status);
   return OkStatus();
+}
+
+Result<KeyRotation> AgentManager::RotateKeys(const api::RemoteCluster& rc, const std::string& token,
+                                             std::stop_token stop) {
+  const auto interval = rc.spec.pvc_sync.key_rotation_interval;
+  const std::string& key_ns = keys_.controller_namespace();
+  KeyRotation rotation;
+  DRS_ASSIGN_OR_RETURN(rotation.host, keys_.Rotate(HostHolder(rc, key_ns), interval, token, stop));
+  DRS_ASSIGN_OR_RETURN(rotation.controller,
+                       keys_.Rotate(ControllerHolder(rc, key_ns), interval, token, stop));
+  DRS_ASSIGN_OR_RETURN(rotation.movers, keys_.RotateMovers(Id(rc), interval, token, stop));
+  // Every ring's notAfter was set before this: a bound for all of them.
+  rotation.retired_until = clock_.WallNow() + std::chrono::duration_cast<Clock::WallTime::duration>(
+                                                  keys_.OverlapFor(interval));
+  return rotation;
 }
 
 Status AgentManager::Remove(const api::RemoteCluster& rc, kubeclient::DynamicClient* remote,

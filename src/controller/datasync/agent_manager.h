@@ -11,6 +11,10 @@
 // hand edit or deletion is repaired), so a probe every few seconds does not
 // mean writes every few seconds.
 //
+// Keys rotate on keyRotationInterval and on demand (RotateKeys, for the
+// RemoteCluster's dr-syncer.io/rotate-keys annotation): the host key, the
+// controller key and every mover key pulling from the cluster.
+//
 // access.json is published by both controllers — the RemoteCluster's (its
 // controller key rotated) and the Replications' (a mover key or volume
 // changed) — one at a time per cluster, always rebuilt from the stored rings.
@@ -40,6 +44,18 @@ inline constexpr std::chrono::minutes kReapplyInterval{10};
 using MoverFilter =
     std::function<bool(const std::string& replication, const std::string& remote_cluster)>;
 
+// What a rotation on demand did.
+struct KeyRotation {
+  bool host = false;              // the host key ring was rotated now
+  bool controller = false;        // the controller key ring was rotated now
+  int movers = 0;                 // mover key rings rotated now
+  Clock::WallTime retired_until;  // when the keys retired now stop working
+
+  bool any() const { return host || controller || movers > 0; }
+  // "the host key, the controller key and 2 mover keys", or "no keys".
+  std::string Describe() const;
+};
+
 class AgentManager {
  public:
   // REQUIRES: keys and clock outlive the manager.
@@ -56,6 +72,12 @@ class AgentManager {
   // stored rings and applies it when it changed.
   Status PublishAccess(const std::string& remote_cluster, kubeclient::DynamicClient& remote,
                        std::stop_token stop);
+  // Rotates every key ring of `rc` now for the rotate-keys `token` (a ring
+  // already rotated for it is left alone, so a retry after a partial
+  // failure rotates each ring once). Rings that do not exist are not
+  // created. The next Ensure publishes access.json and the host key.
+  Result<KeyRotation> RotateKeys(const api::RemoteCluster& rc, const std::string& token,
+                                 std::stop_token stop);
   // Removes the agents (the agent Namespace, when it is ours) and the
   // cluster's host and controller keys. `remote` may be null (cluster gone):
   // only the keys are removed then.

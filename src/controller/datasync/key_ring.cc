@@ -43,6 +43,21 @@ RotationPlan PlanRotation(const KeyRing& ring, Clock::WallTime now, api::Duratio
   return plan;
 }
 
+RotationPlan PlanForcedRotation(const KeyRing& ring, Clock::WallTime now, api::Duration overlap) {
+  RotationPlan plan;
+  plan.mint = true;
+  plan.mint_serial = ring.last_serial + 1;
+  const auto not_after = now + std::chrono::duration_cast<Clock::WallTime::duration>(overlap);
+  for (const RingKey& k : ring.keys) {
+    if (!k.Live(now)) {
+      plan.drop.push_back(k.serial);
+    } else if (!k.not_after || *k.not_after > not_after) {
+      plan.retire[k.serial] = not_after;
+    }
+  }
+  return plan;
+}
+
 void ApplyRotation(KeyRing& ring, const RotationPlan& plan, std::optional<RingKey> minted,
                    Clock::WallTime now) {
   std::erase_if(ring.keys, [&](const RingKey& k) {

@@ -8,7 +8,10 @@
 // and any number of retiring ones (notAfter set). When there is no active
 // key, or it is older than the interval, a new one is minted and the old
 // active key retires with notAfter = now + overlap; retiring keys past
-// their notAfter are dropped. Serials only grow (lastSerial is kept even
+// their notAfter are dropped. A forced rotation (PlanForcedRotation, the
+// RemoteCluster's dr-syncer.io/rotate-keys annotation) mints whatever the
+// active key's age and retires every live key by now + overlap at the
+// latest. Serials only grow (lastSerial is kept even
 // when every key was dropped), so "mover/shop/app/7" names one key forever.
 //
 // Which key to use (KeyForUse): the newest live key that is at least
@@ -67,6 +70,10 @@ api::Duration RotationOverlap(api::Duration interval);
 
 RotationPlan PlanRotation(const KeyRing& ring, Clock::WallTime now, api::Duration interval,
                           api::Duration overlap);
+// Rotation on demand (a key may have leaked): always mints; every live key
+// retires with notAfter = now + overlap, or keeps an earlier notAfter it
+// already had; dead keys are dropped.
+RotationPlan PlanForcedRotation(const KeyRing& ring, Clock::WallTime now, api::Duration overlap);
 
 // Applies `plan`; `minted` is the new key when plan.mint (its serial and
 // created time are taken from the plan and `now`).

@@ -108,6 +108,49 @@ TEST(KeyRingTest, RotationTable) {
   }
 }
 
+TEST(KeyRingTest, ForcedRotationMintsAndRetiresEveryLiveKeyByTheOverlap) {
+  // 3 retired long ago (dead), 4 retiring until well after the new overlap,
+  // 5 retiring sooner than it, 6 active and young.
+  const KeyRing ring = RingOf({{3, "2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z"},
+                               {4, "2026-01-05T00:00:00Z", "2026-01-20T00:00:00Z"},
+                               {5, "2026-01-06T00:00:00Z", "2026-01-10T00:01:00Z"},
+                               {6, "2026-01-09T00:00:00Z"}});
+  const auto now = T("2026-01-10T00:00:00Z");
+  const auto plan = PlanForcedRotation(ring, now, minutes(5));
+  EXPECT_TRUE(plan.mint);
+  EXPECT_EQ(plan.mint_serial, 7);
+  const std::map<std::int64_t, Clock::WallTime> retire = {{4, T("2026-01-10T00:05:00Z")},
+                                                          {6, T("2026-01-10T00:05:00Z")}};
+  EXPECT_EQ(plan.retire, retire);  // 5 keeps its earlier notAfter
+  EXPECT_EQ(plan.drop, std::vector<std::int64_t>{3});
+  // The interval-based plan would have done nothing for a young key.
+  EXPECT_FALSE(PlanRotation(ring, now, hours(720), hours(24)).mint);
+
+  KeyRing applied = RingOf({{6, "2026-01-09T00:00:00Z"}});
+  RingKey minted;
+  minted.public_key = "ssh-ed25519 AAAAnew";
+  minted.private_key = SecretBytes("new");
+  ApplyRotation(applied, PlanForcedRotation(applied, now, minutes(5)), std::move(minted), now);
+  ASSERT_EQ(applied.keys.size(), 2u);
+  EXPECT_EQ(applied.keys[0].not_after, T("2026-01-10T00:05:00Z"));
+  EXPECT_EQ(applied.keys[1].serial, 7);
+  // The new key is the one to use once it has propagated; the old one until then.
+  EXPECT_EQ(KeyForUse(applied, now, minutes(1))->serial, 6);
+  EXPECT_EQ(KeyForUse(applied, T("2026-01-10T00:01:00Z"), minutes(1))->serial, 7);
+  // After the overlap only the new key is live.
+  EXPECT_EQ(NewestLive(applied, T("2026-01-10T00:05:00Z"))->serial, 7);
+  EXPECT_FALSE(applied.keys[0].Live(T("2026-01-10T00:05:00Z")));
+}
+
+TEST(KeyRingTest, ForcedRotationOfAnEmptyRingMintsTheNextSerial) {
+  KeyRing ring;
+  ring.last_serial = 4;
+  const auto plan = PlanForcedRotation(ring, T("2026-01-10T00:00:00Z"), minutes(5));
+  EXPECT_TRUE(plan.mint);
+  EXPECT_EQ(plan.mint_serial, 5);
+  EXPECT_TRUE(plan.retire.empty());
+}
+
 TEST(KeyRingTest, SerialsNeverRepeatEvenAfterEveryKeyWasDropped) {
   KeyRing ring;
   ring.last_serial = 9;

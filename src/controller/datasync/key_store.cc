@@ -19,13 +19,30 @@ Result<StoredRing> Decode(const json& secret) {
   StoredRing stored;
   stored.found = true;
   DRS_ASSIGN_OR_RETURN(stored.ring, DecodeRingData(data));
-  stored.remote_cluster = kube::Annotations(secret)[std::string(kRemoteClusterLabel)];
+  auto annotations = kube::Annotations(secret);
+  stored.remote_cluster = annotations[std::string(kRemoteClusterLabel)];
+  stored.rotated_for = annotations[std::string(kRotatedForAnnotation)];
   const std::string grant = StringAt(data, {kGrantDataKey});
   if (!grant.empty()) {
     DRS_ASSIGN_OR_RETURN(std::string text, Base64Decode(grant));
     DRS_ASSIGN_OR_RETURN(stored.grant, GrantFromJson(json::parse(text, nullptr, false)));
   }
   return stored;
+}
+
+// The holder a listed key Secret belongs to, from its labels, annotations
+// and owner (kept, so that writing it back keeps the garbage collection).
+KeyHolder HolderOf(const json& secret, KeyRole role) {
+  auto annotations = kube::Annotations(secret);
+  KeyHolder holder{.role = role, .remote_cluster = annotations[std::string(kRemoteClusterLabel)]};
+  if (role == KeyRole::kMover) {
+    const std::string id = annotations[std::string(kKeyHolderAnnotation)];
+    const std::string prefix = std::string(KeyRoleName(role)) + "/";
+    if (id.starts_with(prefix)) holder.replication = id.substr(prefix.size());
+  }
+  const auto owners = kube::OwnerReferences(secret);
+  if (!owners.empty()) holder.owner = owners.front();
+  return holder;
 }
 
 }  // namespace
@@ -45,6 +62,10 @@ std::string_view KeyRoleName(KeyRole role) {
 std::string KeyHolder::Id() const {
   return std::string(KeyRoleName(role)) + "/" +
          (role == KeyRole::kMover ? replication : remote_cluster);
+}
+
+api::Duration KeyStore::OverlapFor(api::Duration interval) const {
+  return overlap_ > api::Duration::zero() ? overlap_ : RotationOverlap(interval);
 }
 
 std::string RemoteClusterLabelValue(const std::string& remote_cluster) {
@@ -74,6 +95,9 @@ json KeyStore::SecretFor(const KeyHolder& holder, const StoredRing& stored,
         {kRemoteClusterLabel, RemoteClusterLabelValue(holder.remote_cluster)}}},
       {"annotations",
        {{kKeyHolderAnnotation, holder.Id()}, {kRemoteClusterLabel, holder.remote_cluster}}}};
+  if (!stored.rotated_for.empty()) {
+    metadata["annotations"][std::string(kRotatedForAnnotation)] = stored.rotated_for;
+  }
   if (!resource_version.empty()) metadata["resourceVersion"] = resource_version;
   if (holder.owner) {
     metadata["ownerReferences"] = json::array({{{"apiVersion", holder.owner->api_version},
@@ -127,7 +151,7 @@ Result<StoredRing> KeyStore::Ensure(const KeyHolder& holder, api::Duration inter
   }
   const auto now = clock_.WallNow();
   bool dirty = !stored.found;
-  const RotationPlan plan = PlanRotation(stored.ring, now, interval, RotationOverlap(interval));
+  const RotationPlan plan = PlanRotation(stored.ring, now, interval, OverlapFor(interval));
   if (!plan.empty()) {
     std::optional<RingKey> minted;
     if (plan.mint) {
@@ -165,15 +189,28 @@ Result<StoredRing> KeyStore::Ensure(const KeyHolder& holder, api::Duration inter
   return stored;
 }
 
-Result<std::vector<StoredRing>> KeyStore::ListMovers(const std::string& remote_cluster,
-                                                     std::stop_token stop) {
-  const std::string selector = std::string(kKeyRoleLabel) + "=mover," +
-                               std::string(kRemoteClusterLabel) + "=" +
+Result<std::vector<json>> KeyStore::ListRings(KeyRole role, const std::string& remote_cluster,
+                                              std::stop_token stop) {
+  const std::string selector = std::string(kKeyRoleLabel) + "=" + std::string(KeyRoleName(role)) +
+                               "," + std::string(kRemoteClusterLabel) + "=" +
                                RemoteClusterLabelValue(remote_cluster);
   DRS_ASSIGN_OR_RETURN(auto listed,
                        local_.ListAll(kSecrets, ns_, {.label_selector = selector}, stop));
+  std::vector<json> out;
+  for (json& secret : listed.items) {
+    // The label is a hash for long names: the annotation says exactly.
+    if (kube::Annotations(secret)[std::string(kRemoteClusterLabel)] == remote_cluster) {
+      out.push_back(std::move(secret));
+    }
+  }
+  return out;
+}
+
+Result<std::vector<StoredRing>> KeyStore::ListMovers(const std::string& remote_cluster,
+                                                     std::stop_token stop) {
+  DRS_ASSIGN_OR_RETURN(auto listed, ListRings(KeyRole::kMover, remote_cluster, stop));
   std::vector<StoredRing> out;
-  for (const json& secret : listed.items) {
+  for (const json& secret : listed) {
     auto decoded = Decode(secret);
     if (!decoded.ok()) {
       GetLogger("datasync")
@@ -182,11 +219,70 @@ Result<std::vector<StoredRing>> KeyStore::ListMovers(const std::string& remote_c
               {{"secret", ns_ + "/" + kube::Name(secret)}, {"error", decoded.error().ToString()}}));
       continue;
     }
-    // The label is a hash for long names: the annotation says exactly.
-    if (decoded->remote_cluster != remote_cluster || !decoded->grant) continue;
+    if (!decoded->grant) continue;
     out.push_back(std::move(decoded).value());
   }
   return out;
+}
+
+Result<bool> KeyStore::Rotate(const KeyHolder& holder, api::Duration interval,
+                              const std::string& token, std::stop_token stop) {
+  auto got = local_.Get(kSecrets, ns_, SecretName(holder), stop);
+  if (!got.ok()) {
+    if (got.error().code() == ErrorCode::kNotFound) return false;
+    return std::move(got).error().WithContext("reading the keys of " + holder.Id());
+  }
+  return RotateStored(holder, *got, interval, token, stop);
+}
+
+Result<int> KeyStore::RotateMovers(const std::string& remote_cluster, api::Duration interval,
+                                   const std::string& token, std::stop_token stop) {
+  DRS_ASSIGN_OR_RETURN(auto listed, ListRings(KeyRole::kMover, remote_cluster, stop));
+  int rotated = 0;
+  for (const json& secret : listed) {
+    const KeyHolder holder = HolderOf(secret, KeyRole::kMover);
+    if (holder.replication.empty()) continue;  // not written by us
+    DRS_ASSIGN_OR_RETURN(bool now, RotateStored(holder, secret, interval, token, stop));
+    rotated += now ? 1 : 0;
+  }
+  return rotated;
+}
+
+Result<bool> KeyStore::RotateStored(const KeyHolder& holder, const json& secret,
+                                    api::Duration interval, const std::string& token,
+                                    std::stop_token stop) {
+  auto decoded = Decode(secret);
+  if (!decoded.ok()) {
+    // Its keys are unusable already, and the next Ensure replaces it.
+    GetLogger("datasync")
+        ->warn(Fields(
+            "not rotating an unreadable key Secret",
+            {{"secret", ns_ + "/" + kube::Name(secret)}, {"error", decoded.error().ToString()}}));
+    return false;
+  }
+  StoredRing stored = std::move(decoded).value();
+  if (stored.rotated_for == token) return false;
+  const auto now = clock_.WallNow();
+  const RotationPlan plan = PlanForcedRotation(stored.ring, now, OverlapFor(interval));
+  DRS_ASSIGN_OR_RETURN(MintedKey key, minter_.Mint("dr-syncer " + holder.Id()));
+  ApplyRotation(
+      stored.ring, plan,
+      RingKey{.public_key = std::move(key.public_key), .private_key = std::move(key.private_key)},
+      now);
+  stored.rotated_for = token;
+  stored.remote_cluster = holder.remote_cluster;
+  auto applied =
+      local_.Apply(kSecrets, ns_, SecretFor(holder, stored, kube::ResourceVersion(secret)),
+                   {.field_manager = std::string(sync::kFieldManager), .force = true}, "", stop);
+  if (!applied.ok()) {
+    return std::move(applied).error().WithContext("rotating the keys of " + holder.Id());
+  }
+  GetLogger("datasync")
+      ->info(Fields("rotated a key on demand", {{"holder", holder.Id()},
+                                                {"serial", std::to_string(stored.ring.last_serial)},
+                                                {"retired", std::to_string(plan.retire.size())},
+                                                {"token", token}}));
+  return true;
 }
 
 Status KeyStore::Delete(const KeyHolder& holder, std::stop_token stop) {

@@ -3,7 +3,11 @@
 // controller's namespace — the host key and the controller key of every
 // source cluster, the mover key of every Replication (with its volume grant).
 // It rotates a ring when it is read for use (key_ring.h), minting through
-// the KeyMinter, and writes a Secret only when it changed. Secrets are
+// the KeyMinter, and on demand (Rotate, RotateMovers: the RemoteCluster's
+// dr-syncer.io/rotate-keys annotation), and writes a Secret only when it
+// changed. A retired key keeps working for the overlap: the store's
+// `overlap`, or when that is zero half the keyRotationInterval, at most a
+// day (RotationOverlap). Secrets are
 // owned by their RemoteCluster or Replication when those live in the same
 // namespace, so deleting the object deletes its keys.
 //
@@ -11,10 +15,11 @@
 // writers never overwrite each other silently (the loser gets a Conflict
 // and its reconcile retries).
 //
-// Thread-safety: thread-safe (stateless over a thread-safe client); one
-// ring must not be rotated by two callers at once, which the controllers'
-// work queues guarantee (a ring is written by one kind of reconciler for
-// one key).
+// Thread-safety: thread-safe (stateless over a thread-safe client). A ring
+// may be written by two callers at once (a Replication's step and its
+// RemoteCluster's rotate-keys): the resourceVersion makes one of them fail
+// with a Conflict and retry; a forced rotation records its token in the
+// Secret, so the retry does not rotate a ring twice for one token.
 
 #include <optional>
 #include <stop_token>
@@ -50,17 +55,25 @@ struct StoredRing {
   KeyRing ring;
   std::optional<MoverGrant> grant;  // movers
   std::string remote_cluster;       // the holder's source cluster, from its labels
+  std::string rotated_for;          // the last rotate-keys token applied to the ring
   bool found = false;
 };
 
 class KeyStore {
  public:
-  // REQUIRES: every reference outlives the store.
+  // REQUIRES: every reference outlives the store. `overlap` zero: derived
+  // from each cluster's interval (RotationOverlap).
   KeyStore(kubeclient::DynamicClient& local, std::string controller_namespace, KeyMinter& minter,
-           Clock& clock)
-      : local_(local), ns_(std::move(controller_namespace)), minter_(minter), clock_(clock) {}
+           Clock& clock, api::Duration overlap = {})
+      : local_(local),
+        ns_(std::move(controller_namespace)),
+        minter_(minter),
+        clock_(clock),
+        overlap_(overlap) {}
 
   const std::string& controller_namespace() const { return ns_; }
+  // How long a key retired now keeps working, for a cluster rotating on `interval`.
+  api::Duration OverlapFor(api::Duration interval) const;
   std::string SecretName(const KeyHolder& holder) const;
 
   // The ring as stored (empty and !found when there is no Secret yet).
@@ -71,6 +84,15 @@ class KeyStore {
   Result<StoredRing> Ensure(const KeyHolder& holder, api::Duration interval,
                             const std::optional<std::vector<GrantedVolume>>& volumes,
                             std::stop_token stop, bool* changed = nullptr);
+  // Rotation on demand (PlanForcedRotation) for the rotate-keys `token`:
+  // true when the ring was rotated now; false when there is no ring or it
+  // was already rotated for `token`. Never creates a ring.
+  Result<bool> Rotate(const KeyHolder& holder, api::Duration interval, const std::string& token,
+                      std::stop_token stop);
+  // Rotate for every mover ring whose source is `remote_cluster` (with or
+  // without a grant); how many were rotated now.
+  Result<int> RotateMovers(const std::string& remote_cluster, api::Duration interval,
+                           const std::string& token, std::stop_token stop);
   // Every mover ring whose source is `remote_cluster`.
   Result<std::vector<StoredRing>> ListMovers(const std::string& remote_cluster,
                                              std::stop_token stop);
@@ -80,11 +102,18 @@ class KeyStore {
  private:
   nlohmann::json SecretFor(const KeyHolder& holder, const StoredRing& stored,
                            const std::string& resource_version) const;
+  // Rotates the ring in `secret` (as read) for `token` and writes it back.
+  Result<bool> RotateStored(const KeyHolder& holder, const nlohmann::json& secret,
+                            api::Duration interval, const std::string& token, std::stop_token stop);
+  // The key Secrets of `role` whose source is exactly `remote_cluster`.
+  Result<std::vector<nlohmann::json>> ListRings(KeyRole role, const std::string& remote_cluster,
+                                                std::stop_token stop);
 
   kubeclient::DynamicClient& local_;
   const std::string ns_;
   KeyMinter& minter_;
   Clock& clock_;
+  const api::Duration overlap_;
 };
 
 // The label value that marks a key Secret's source cluster.

@@ -66,6 +66,8 @@ inline constexpr std::string_view kHostKeySerialAnnotation = "dr-syncer.io/host-
 inline constexpr std::string_view kKeyHolderAnnotation = "dr-syncer.io/key-holder";
 inline constexpr std::string_view kKeyRoleLabel = "dr-syncer.io/key-role";
 inline constexpr std::string_view kRemoteClusterLabel = "dr-syncer.io/remote-cluster";
+// The last dr-syncer.io/rotate-keys token a forced rotation applied to the ring.
+inline constexpr std::string_view kRotatedForAnnotation = "dr-syncer.io/rotated-for";
 
 // Kubernetes limits: a DNS label (names of Jobs, whose pods' job-name label
 // repeats it) and a label value.

@@ -4,6 +4,7 @@
 
 #include "base/base64.h"
 #include "base/logging.h"
+#include "base/rfc3339.h"
 #include "kube/object.h"
 
 namespace drs::controller {
@@ -68,10 +69,12 @@ Result<runtime::ReconcileResult> RemoteClusterReconciler::Reconcile(const std::s
   }
 
   const auto now = clock_.Now();
+  // A new rotate-keys value is handled at once, not at the next probe.
+  const std::string rotation = agents_ != nullptr ? PendingKeyRotation(rc) : "";
   {
     std::lock_guard lock(mu_);
     Schedule& s = schedule_[key];
-    if (s.generation == rc.metadata.generation && now < s.next_probe) {
+    if (rotation.empty() && s.generation == rc.metadata.generation && now < s.next_probe) {
       return runtime::ReconcileResult{.requeue_after = s.next_probe - now};
     }
   }
@@ -90,6 +93,7 @@ Result<runtime::ReconcileResult> RemoteClusterReconciler::Reconcile(const std::s
   if (stop.stop_requested()) return CancelledError("stopping");
 
   auto planned = PlanStatus(rc, observed, clock_.WallNow());
+  if (!rotation.empty()) RotateKeys(rc, *object, rotation, planned, stop);
   if (agents_ != nullptr) {
     const bool reachable = connection && observed.probe && observed.probe->reachable;
     Status agents =
@@ -129,6 +133,37 @@ Result<runtime::ReconcileResult> RemoteClusterReconciler::Reconcile(const std::s
   s.next_probe = now + rc.spec.probe_interval;
   return runtime::ReconcileResult{
       .requeue_after = std::chrono::duration_cast<Clock::Duration>(rc.spec.probe_interval)};
+}
+
+void RemoteClusterReconciler::RotateKeys(const api::RemoteCluster& rc, const nlohmann::json& object,
+                                         const std::string& token, api::RemoteClusterStatus& status,
+                                         std::stop_token stop) {
+  auto rotated = agents_->RotateKeys(rc, token, stop);
+  if (!rotated.ok()) {
+    // The token stays unhandled: the next probe tries again, and rings
+    // rotated for it already are not rotated twice.
+    events_.Event(object, runtime::EventType::kWarning, "KeyRotationFailed",
+                  "rotating the PVC sync keys for " + std::string(api::kRotateKeysAnnotation) +
+                      "=" + token + ": " + rotated.error().ToString());
+    GetLogger("remotecluster")
+        ->warn(Fields(
+            "key rotation failed",
+            {{"remotecluster", Key(rc)}, {"token", token}, {"error", rotated.error().ToString()}}));
+    return;
+  }
+  status.last_handled_key_rotation = token;
+  status.last_key_rotation_time = clock_.WallNow();
+  const std::string message =
+      rotated->any()
+          ? "rotated " + rotated->Describe() + " for " + std::string(api::kRotateKeysAnnotation) +
+                "=" + token + "; the keys they replace stop working at " +
+                FormatRfc3339(rotated->retired_until)
+          : "no key to rotate for " + std::string(api::kRotateKeysAnnotation) + "=" + token +
+                ": PVC sync holds no keys for this cluster, or they were rotated for this value "
+                "already";
+  events_.Event(object, runtime::EventType::kNormal,
+                rotated->any() ? "KeysRotated" : "KeyRotationSkipped", message);
+  GetLogger("remotecluster")->info(Fields(message, {{"remotecluster", Key(rc)}}));
 }
 
 KubeconfigObservation RemoteClusterReconciler::LoadKubeconfig(

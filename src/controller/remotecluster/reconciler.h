@@ -3,7 +3,10 @@
 // For each RemoteCluster it reads the kubeconfig Secret, builds (or reuses)
 // that RemoteCluster's own connection, probes the cluster on its
 // probeInterval, and writes conditions — only when they changed (plus a
-// lastProbeTime heartbeat) — with an Event on every Ready transition. A
+// lastProbeTime heartbeat) — with an Event on every Ready transition. A new
+// value of the dr-syncer.io/rotate-keys annotation rotates the cluster's
+// PVC sync keys at once (AgentManager::RotateKeys), recorded in
+// status.lastHandledKeyRotation with a KeysRotated Event. A
 // finalizer lets it drop the connection (and, with PVC sync, the agents it
 // deployed) before the object goes away.
 //
@@ -55,6 +58,10 @@ class RemoteClusterReconciler : public runtime::Reconciler {
   Status EnsureFinalizer(const api::RemoteCluster& rc, std::stop_token stop);
   KubeconfigObservation LoadKubeconfig(const api::RemoteCluster& rc, std::stop_token stop,
                                        std::shared_ptr<const ClusterConnection>* connection);
+  // Handles a new rotate-keys `token`: rotates, then records it in `status`
+  // with an Event; on failure only a warning Event (the next probe retries).
+  void RotateKeys(const api::RemoteCluster& rc, const nlohmann::json& object,
+                  const std::string& token, api::RemoteClusterStatus& status, std::stop_token stop);
   Status WriteStatus(const nlohmann::json& object, const api::RemoteClusterStatus& status,
                      std::stop_token stop);
 

@@ -59,6 +59,12 @@ api::RemoteClusterStatus PlanStatus(const api::RemoteCluster& rc,
   return status;
 }
 
+std::string PendingKeyRotation(const api::RemoteCluster& rc) {
+  const auto it = rc.metadata.annotations.find(std::string(api::kRotateKeysAnnotation));
+  if (it == rc.metadata.annotations.end() || it->second.empty()) return "";
+  return it->second == rc.status.last_handled_key_rotation ? "" : it->second;
+}
+
 bool StatusNeedsWrite(const api::RemoteClusterStatus& current,
                       const api::RemoteClusterStatus& planned) {
   api::RemoteClusterStatus a = current;

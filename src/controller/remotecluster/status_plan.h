@@ -36,6 +36,10 @@ inline constexpr std::chrono::minutes kProbeTimeHeartbeat{5};
 api::RemoteClusterStatus PlanStatus(const api::RemoteCluster& rc,
                                     const RemoteClusterObservation& observed, Clock::WallTime now);
 
+// The dr-syncer.io/rotate-keys value not yet handled (status
+// lastHandledKeyRotation), or "" when there is none.
+std::string PendingKeyRotation(const api::RemoteCluster& rc);
+
 // Whether `planned` must be written over `current`: anything but
 // lastProbeTime changed, or the heartbeat is due.
 bool StatusNeedsWrite(const api::RemoteClusterStatus& current,

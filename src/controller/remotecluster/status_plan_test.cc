@@ -114,5 +114,24 @@ TEST(RemoteClusterStatusPlanTest, WritesOnlyOnChangeOrHeartbeat) {
   EXPECT_TRUE(StatusNeedsWrite(rc.status, PlanStatus(rc, bad, clock.WallNow())));
 }
 
+TEST(RemoteClusterStatusPlanTest, RotateKeysIsPendingOncePerNewValue) {
+  auto rc = Cluster();
+  EXPECT_EQ(PendingKeyRotation(rc), "");  // no annotation
+  rc.metadata.annotations[std::string(api::kRotateKeysAnnotation)] = "";
+  EXPECT_EQ(PendingKeyRotation(rc), "");  // an empty value is no request
+  rc.metadata.annotations[std::string(api::kRotateKeysAnnotation)] = "leak-1";
+  EXPECT_EQ(PendingKeyRotation(rc), "leak-1");
+  rc.status.last_handled_key_rotation = "leak-1";  // what the status records after it
+  EXPECT_EQ(PendingKeyRotation(rc), "");
+  rc.metadata.annotations[std::string(api::kRotateKeysAnnotation)] = "leak-2";
+  EXPECT_EQ(PendingKeyRotation(rc), "leak-2");
+  // The status keeps what was handled through a plan.
+  rc.status.last_key_rotation_time = Clock::WallTime{};
+  const RemoteClusterObservation good{{true, "", ""}, ProbeResult{.reachable = true}};
+  const auto planned = PlanStatus(rc, good, Clock::WallTime{});
+  EXPECT_EQ(planned.last_handled_key_rotation, "leak-1");
+  EXPECT_TRUE(planned.last_key_rotation_time.has_value());
+}
+
 }  // namespace
 }  // namespace drs::controller
