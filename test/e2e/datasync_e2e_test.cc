@@ -8,13 +8,10 @@
 
 #include <sys/stat.h>
 
-#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <mutex>
 #include <optional>
-#include <thread>
 
 #include "e2e/replication_fixture.h"
 #include "kube/object.h"
@@ -84,37 +81,6 @@ void Write(const fs::path& p, const std::string& content, fs::perms mode = fs::p
   fs::permissions(p, mode);
 }
 
-// The process kubelet re-applies mode 0777 to emptyDir volumes on every pod
-// sync, where a real kubelet sets it once, when it creates the volume
-// (pkg/volume/emptydir: SetUpAt returns early once the volume is ready). The
-// agent makes its state emptyDir 0700 at start, because sshd's StrictModes
-// refuses an AuthorizedKeysFile under a world-writable directory, and on a
-// real node it stays so. Until the test bed behaves the same, this keeps the
-// agents' state directories the way the agent left them.
-class StateDirModeKeeper {
- public:
-  explicit StateDirModeKeeper(std::string cluster_dir)
-      : thread_([dir = std::move(cluster_dir)](std::stop_token stop) {
-          std::mutex mu;
-          std::condition_variable_any cv;
-          while (!stop.stop_requested()) {
-            std::error_code ec;
-            for (const auto& node : fs::directory_iterator(dir + "/nodes", ec)) {
-              const fs::path pods = node.path() / "var/lib/kubelet/pods";
-              for (const auto& pod : fs::directory_iterator(pods, ec)) {
-                const fs::path state = pod.path() / "volumes/kubernetes.io~empty-dir/state";
-                if (fs::is_directory(state, ec)) ::chmod(state.c_str(), 0700);
-              }
-            }
-            std::unique_lock lock(mu);
-            cv.wait_for(lock, stop, std::chrono::milliseconds(20), [] { return false; });
-          }
-        }) {}
-
- private:
-  std::jthread thread_;
-};
-
 class DataSyncE2eTest : public ReplicationFixture {
  protected:
   void SetUp() override {
@@ -128,13 +94,11 @@ class DataSyncE2eTest : public ReplicationFixture {
     GrantDataSyncRights();
     source_kubelet_ = ProcessKubelet::Start(bed_.Cluster("source"), {.nodes = 2});
     ASSERT_NE(source_kubelet_, nullptr);
-    state_modes_.emplace(bed_.Cluster("source").dir);
     dr_kubelet_ = ProcessKubelet::Start(bed_.Cluster("dr"), {.nodes = 1});  // movers only
     ASSERT_NE(dr_kubelet_, nullptr);
   }
 
   void TearDown() override {
-    state_modes_.reset();
     // Remove the agents while their kubelet still runs, so their pods can end.
     if (source_kubelet_) {
       RunTestbed({"kubectl", "source", "delete", "namespace", kAgentNamespace, "--ignore-not-found",
@@ -147,11 +111,8 @@ class DataSyncE2eTest : public ReplicationFixture {
   // Data sync's rights beyond the documented object-sync ones (see
   // docs/data-sync-controller.md, "Permissions").
   void GrantDataSyncRights() {
-    // dr-syncer in the controller cluster: its key Secrets.
-    RunTestbed({"kubectl", "source", "-n", ns_, "create", "role", "drs-keys",
-                "--verb=get,list,create,update,patch,delete", "--resource=secrets"});
-    RunTestbed({"kubectl", "source", "-n", ns_, "create", "rolebinding", "drs-keys",
-                "--role=drs-keys", "--serviceaccount=" + ns_ + ":dr-syncer"});
+    // dr-syncer in the controller cluster needs nothing beyond
+    // deploy/rbac/role.yaml (the key Secrets are in its Secrets rule).
     // The source identity: the agents' namespace and objects.
     const std::string role = "drs-agents-" + app_ns_;
     RunTestbed({"kubectl", "source", "create", "clusterrole", role,
@@ -298,7 +259,6 @@ class DataSyncE2eTest : public ReplicationFixture {
 
   std::string source_pv_;  // named after the app namespace, unique per test
   std::string dr_pv_;
-  std::optional<StateDirModeKeeper> state_modes_;
   std::unique_ptr<ProcessKubelet> source_kubelet_;
   std::unique_ptr<ProcessKubelet> dr_kubelet_;
 };

@@ -71,8 +71,14 @@ Result<PreparedVolume> VolumeManager::SetUpOne(const json& pod, const json& volu
   }
   if (volume.contains("emptyDir")) {
     const std::string dir = layout.VolumeDir(uid, "empty-dir", name);
-    DRS_RETURN_IF_ERROR(MakeDirs(dir));
-    ::chmod(dir.c_str(), kEmptyDirMode);
+    // The mode is set once, at creation, as the kubelet does: the container
+    // may tighten it afterwards (the agent makes its state dir 0700, which
+    // sshd's StrictModes insists on), and a later pod sync must not undo that.
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) != 0) {
+      DRS_RETURN_IF_ERROR(MakeDirs(dir));
+      ::chmod(dir.c_str(), kEmptyDirMode);
+    }
     return PreparedVolume{.host_path = dir};
   }
   if (auto it = volume.find("hostPath"); it != volume.end()) return SetUpHostPath(*it, layout);
