@@ -14,16 +14,18 @@ add_test(NAME testbed.down
 set_tests_properties(testbed.up PROPERTIES FIXTURES_SETUP testbed LABELS "integration;e2e" TIMEOUT 300)
 set_tests_properties(testbed.down PROPERTIES FIXTURES_CLEANUP testbed LABELS "integration;e2e" TIMEOUT 120)
 
-# drs_test(NAME LABEL [SERIAL] SOURCES... DEPS ...): a GoogleTest binary whose
-# cases are registered one by one, with LABEL; integration and e2e tests get
-# the bed. SERIAL tests run alone (they stop and restart the shared bed's
-# components, which would disturb tests running beside them).
+# drs_test(NAME LABEL [SERIAL] [NO_BED] SOURCES... DEPS ...): a GoogleTest
+# binary whose cases are registered one by one, with LABEL; integration and
+# e2e tests get the bed unless NO_BED (integration tests of real programs
+# other than Kubernetes: sshd, rsync). SERIAL tests run alone (they stop and
+# restart the shared bed's components, which would disturb tests running
+# beside them).
 function(drs_test name label)
-  cmake_parse_arguments(ARG "SERIAL" "" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "SERIAL;NO_BED" "" "SOURCES;DEPS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main drs_warnings)
   set(props LABELS ${label})
-  if(label STREQUAL "integration" OR label STREQUAL "e2e")
+  if((label STREQUAL "integration" OR label STREQUAL "e2e") AND NOT ARG_NO_BED)
     list(APPEND props FIXTURES_REQUIRED testbed
          ENVIRONMENT "DRS_TESTBED_DIR=${DRS_CTEST_TESTBED_DIR}")
   endif()

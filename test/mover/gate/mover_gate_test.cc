@@ -11,7 +11,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "integration/agent_fixture.h"
+#include "agent_fixture.h"
 #include "mover/pull.h"
 
 namespace drs::mover {

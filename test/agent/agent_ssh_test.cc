@@ -17,7 +17,7 @@
 
 #include "agent/landlock_sandbox.h"
 #include "agent/sshd_supervisor.h"
-#include "integration/agent_fixture.h"
+#include "agent_fixture.h"
 
 namespace drs::agent::test {
 namespace {

@@ -17,7 +17,7 @@
 
 #include "base/child_process.h"
 #include "base/unique_fd.h"
-#include "integration/agent_fixture.h"
+#include "agent_fixture.h"
 
 namespace drs::agent::test {
 namespace {

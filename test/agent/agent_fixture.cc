@@ -1,4 +1,4 @@
-#include "integration/agent_fixture.h"
+#include "agent_fixture.h"
 
 #include <fcntl.h>
 #include <netinet/in.h>
