@@ -190,10 +190,17 @@ Result<KeyRotation> AgentManager::RotateKeys(const api::RemoteCluster& rc, const
   const auto interval = rc.spec.pvc_sync.key_rotation_interval;
   const std::string& key_ns = keys_.controller_namespace();
   KeyRotation rotation;
-  DRS_ASSIGN_OR_RETURN(rotation.host, keys_.Rotate(HostHolder(rc, key_ns), interval, token, stop));
-  DRS_ASSIGN_OR_RETURN(rotation.controller,
+  DRS_ASSIGN_OR_RETURN(ForcedRotation host,
+                       keys_.Rotate(HostHolder(rc, key_ns), interval, token, stop));
+  DRS_ASSIGN_OR_RETURN(ForcedRotation controller,
                        keys_.Rotate(ControllerHolder(rc, key_ns), interval, token, stop));
-  DRS_ASSIGN_OR_RETURN(rotation.movers, keys_.RotateMovers(Id(rc), interval, token, stop));
+  DRS_ASSIGN_OR_RETURN(ForcedRotationCount movers,
+                       keys_.RotateMovers(Id(rc), interval, token, stop));
+  rotation.host = host == ForcedRotation::kRotated;
+  rotation.controller = controller == ForcedRotation::kRotated;
+  rotation.movers = movers.rotated;
+  rotation.already = (host == ForcedRotation::kAlready ? 1 : 0) +
+                     (controller == ForcedRotation::kAlready ? 1 : 0) + movers.already;
   // Every ring's notAfter was set before this: a bound for all of them.
   rotation.retired_until = clock_.WallNow() + std::chrono::duration_cast<Clock::WallTime::duration>(
                                                   keys_.OverlapFor(interval));

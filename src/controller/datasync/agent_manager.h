@@ -49,6 +49,7 @@ struct KeyRotation {
   bool host = false;              // the host key ring was rotated now
   bool controller = false;        // the controller key ring was rotated now
   int movers = 0;                 // mover key rings rotated now
+  int already = 0;                // rings rotated for this token before (a retry)
   Clock::WallTime retired_until;  // when the keys retired now stop working
 
   bool any() const { return host || controller || movers > 0; }

@@ -225,32 +225,34 @@ Result<std::vector<StoredRing>> KeyStore::ListMovers(const std::string& remote_c
   return out;
 }
 
-Result<bool> KeyStore::Rotate(const KeyHolder& holder, api::Duration interval,
-                              const std::string& token, std::stop_token stop) {
+Result<ForcedRotation> KeyStore::Rotate(const KeyHolder& holder, api::Duration interval,
+                                        const std::string& token, std::stop_token stop) {
   auto got = local_.Get(kSecrets, ns_, SecretName(holder), stop);
   if (!got.ok()) {
-    if (got.error().code() == ErrorCode::kNotFound) return false;
+    if (got.error().code() == ErrorCode::kNotFound) return ForcedRotation::kNoRing;
     return std::move(got).error().WithContext("reading the keys of " + holder.Id());
   }
   return RotateStored(holder, *got, interval, token, stop);
 }
 
-Result<int> KeyStore::RotateMovers(const std::string& remote_cluster, api::Duration interval,
-                                   const std::string& token, std::stop_token stop) {
+Result<ForcedRotationCount> KeyStore::RotateMovers(const std::string& remote_cluster,
+                                                   api::Duration interval, const std::string& token,
+                                                   std::stop_token stop) {
   DRS_ASSIGN_OR_RETURN(auto listed, ListRings(KeyRole::kMover, remote_cluster, stop));
-  int rotated = 0;
+  ForcedRotationCount count;
   for (const json& secret : listed) {
     const KeyHolder holder = HolderOf(secret, KeyRole::kMover);
     if (holder.replication.empty()) continue;  // not written by us
-    DRS_ASSIGN_OR_RETURN(bool now, RotateStored(holder, secret, interval, token, stop));
-    rotated += now ? 1 : 0;
+    DRS_ASSIGN_OR_RETURN(ForcedRotation done, RotateStored(holder, secret, interval, token, stop));
+    count.rotated += done == ForcedRotation::kRotated ? 1 : 0;
+    count.already += done == ForcedRotation::kAlready ? 1 : 0;
   }
-  return rotated;
+  return count;
 }
 
-Result<bool> KeyStore::RotateStored(const KeyHolder& holder, const json& secret,
-                                    api::Duration interval, const std::string& token,
-                                    std::stop_token stop) {
+Result<ForcedRotation> KeyStore::RotateStored(const KeyHolder& holder, const json& secret,
+                                              api::Duration interval, const std::string& token,
+                                              std::stop_token stop) {
   auto decoded = Decode(secret);
   if (!decoded.ok()) {
     // Its keys are unusable already, and the next Ensure replaces it.
@@ -258,10 +260,10 @@ Result<bool> KeyStore::RotateStored(const KeyHolder& holder, const json& secret,
         ->warn(Fields(
             "not rotating an unreadable key Secret",
             {{"secret", ns_ + "/" + kube::Name(secret)}, {"error", decoded.error().ToString()}}));
-    return false;
+    return ForcedRotation::kNoRing;
   }
   StoredRing stored = std::move(decoded).value();
-  if (stored.rotated_for == token) return false;
+  if (stored.rotated_for == token) return ForcedRotation::kAlready;
   const auto now = clock_.WallNow();
   const RotationPlan plan = PlanForcedRotation(stored.ring, now, OverlapFor(interval));
   DRS_ASSIGN_OR_RETURN(MintedKey key, minter_.Mint("dr-syncer " + holder.Id()));
@@ -282,7 +284,7 @@ Result<bool> KeyStore::RotateStored(const KeyHolder& holder, const json& secret,
                                                 {"serial", std::to_string(stored.ring.last_serial)},
                                                 {"retired", std::to_string(plan.retire.size())},
                                                 {"token", token}}));
-  return true;
+  return ForcedRotation::kRotated;
 }
 
 Status KeyStore::Delete(const KeyHolder& holder, std::stop_token stop) {

@@ -59,6 +59,17 @@ struct StoredRing {
   bool found = false;
 };
 
+// What a rotation on demand did to one ring.
+enum class ForcedRotation {
+  kRotated,  // a new key was minted, the live ones retire
+  kAlready,  // the ring was rotated for this token before (a retry)
+  kNoRing,   // no ring (or an unreadable one, which Ensure replaces)
+};
+struct ForcedRotationCount {
+  int rotated = 0;
+  int already = 0;
+};
+
 class KeyStore {
  public:
   // REQUIRES: every reference outlives the store. `overlap` zero: derived
@@ -84,15 +95,15 @@ class KeyStore {
   Result<StoredRing> Ensure(const KeyHolder& holder, api::Duration interval,
                             const std::optional<std::vector<GrantedVolume>>& volumes,
                             std::stop_token stop, bool* changed = nullptr);
-  // Rotation on demand (PlanForcedRotation) for the rotate-keys `token`:
-  // true when the ring was rotated now; false when there is no ring or it
-  // was already rotated for `token`. Never creates a ring.
-  Result<bool> Rotate(const KeyHolder& holder, api::Duration interval, const std::string& token,
-                      std::stop_token stop);
+  // Rotation on demand (PlanForcedRotation) for the rotate-keys `token`.
+  // Never creates a ring; a ring already rotated for `token` is left alone.
+  Result<ForcedRotation> Rotate(const KeyHolder& holder, api::Duration interval,
+                                const std::string& token, std::stop_token stop);
   // Rotate for every mover ring whose source is `remote_cluster` (with or
-  // without a grant); how many were rotated now.
-  Result<int> RotateMovers(const std::string& remote_cluster, api::Duration interval,
-                           const std::string& token, std::stop_token stop);
+  // without a grant).
+  Result<ForcedRotationCount> RotateMovers(const std::string& remote_cluster,
+                                           api::Duration interval, const std::string& token,
+                                           std::stop_token stop);
   // Every mover ring whose source is `remote_cluster`.
   Result<std::vector<StoredRing>> ListMovers(const std::string& remote_cluster,
                                              std::stop_token stop);
@@ -103,8 +114,9 @@ class KeyStore {
   nlohmann::json SecretFor(const KeyHolder& holder, const StoredRing& stored,
                            const std::string& resource_version) const;
   // Rotates the ring in `secret` (as read) for `token` and writes it back.
-  Result<bool> RotateStored(const KeyHolder& holder, const nlohmann::json& secret,
-                            api::Duration interval, const std::string& token, std::stop_token stop);
+  Result<ForcedRotation> RotateStored(const KeyHolder& holder, const nlohmann::json& secret,
+                                      api::Duration interval, const std::string& token,
+                                      std::stop_token stop);
   // The key Secrets of `role` whose source is exactly `remote_cluster`.
   Result<std::vector<nlohmann::json>> ListRings(KeyRole role, const std::string& remote_cluster,
                                                 std::stop_token stop);

@@ -153,17 +153,21 @@ void RemoteClusterReconciler::RotateKeys(const api::RemoteCluster& rc, const nlo
   }
   status.last_handled_key_rotation = token;
   status.last_key_rotation_time = clock_.WallNow();
-  const std::string message =
-      rotated->any()
-          ? "rotated " + rotated->Describe() + " for " + std::string(api::kRotateKeysAnnotation) +
-                "=" + token + "; the keys they replace stop working at " +
-                FormatRfc3339(rotated->retired_until)
-          : "no key to rotate for " + std::string(api::kRotateKeysAnnotation) + "=" + token +
-                ": PVC sync holds no keys for this cluster, or they were rotated for this value "
-                "already";
-  events_.Event(object, runtime::EventType::kNormal,
-                rotated->any() ? "KeysRotated" : "KeyRotationSkipped", message);
-  GetLogger("remotecluster")->info(Fields(message, {{"remotecluster", Key(rc)}}));
+  const std::string what = std::string(api::kRotateKeysAnnotation) + "=" + token;
+  if (rotated->any()) {
+    const std::string message = "rotated " + rotated->Describe() + " for " + what +
+                                "; the keys they replace stop working at " +
+                                FormatRfc3339(rotated->retired_until);
+    events_.Event(object, runtime::EventType::kNormal, "KeysRotated", message);
+    GetLogger("remotecluster")->info(Fields(message, {{"remotecluster", Key(rc)}}));
+  } else if (rotated->already == 0) {
+    const std::string message =
+        "no key to rotate for " + what + ": PVC sync holds no keys for this cluster";
+    events_.Event(object, runtime::EventType::kNormal, "KeyRotationSkipped", message);
+    GetLogger("remotecluster")->info(Fields(message, {{"remotecluster", Key(rc)}}));
+  }
+  // Else a retry whose rotation was done and reported before: only the
+  // status is still to be written.
 }
 
 KubeconfigObservation RemoteClusterReconciler::LoadKubeconfig(
