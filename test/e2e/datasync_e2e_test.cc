@@ -1,21 +1,13 @@
-// PVC data sync end to end on the test bed: dr-syncer (as its least-privilege
-// ServiceAccount plus the key Secret rights data sync needs) deploys the
-// agents into `source`, where the process kubelet runs them (the real sshd
-// and rsync gate), and runs mover Jobs in `dr`, where the process kubelet
-// runs the real `dr-syncer-agent pull`. A claim's files arrive in its DR
-// copy intact, a second run transfers only the changes and propagates
+// PVC data sync end to end on the test bed (datasync_fixture.h): dr-syncer
+// deploys the agents into `source`, where the process kubelet runs them (the
+// real sshd and rsync gate), and runs mover Jobs in `dr`, where the process
+// kubelet runs the real `dr-syncer-agent pull`. A claim's files arrive in its
+// DR copy intact, a second run transfers only the changes and propagates
 // deletions, and status and metrics report each run.
 
-#include <sys/stat.h>
-
 #include <filesystem>
-#include <fstream>
-#include <map>
-#include <optional>
 
-#include "e2e/replication_fixture.h"
-#include "kube/object.h"
-#include "support/process_kubelet.h"
+#include "e2e/datasync_fixture.h"
 
 namespace drs::testing {
 namespace {
@@ -23,245 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-const kube::GroupVersionResource kPvs{"", "v1", "persistentvolumes"};
-const kube::GroupVersionResource kPvcs{"", "v1", "persistentvolumeclaims"};
-const kube::GroupVersionResource kPods{"", "v1", "pods"};
-const kube::GroupVersionResource kJobs{"batch", "v1", "jobs"};
-constexpr char kStorageClass[] = "testbed-e2e";
-constexpr char kClaim[] = "data";
-constexpr char kAgentNamespace[] = "dr-syncer-agent";
-
-// One entry of a directory tree as the comparison sees it: type, mode,
-// size, content or link target.
-struct Entry {
-  char type = '?';
-  unsigned mode = 0;
-  std::string content;
-  friend bool operator==(const Entry&, const Entry&) = default;
-};
-
-std::string ReadAll(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-// The mover's scratch names (docs/data-sync.md) are not part of the data.
-std::map<std::string, Entry> Tree(const fs::path& root) {
-  std::map<std::string, Entry> out;
-  if (!fs::exists(root)) return out;
-  for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator();
-       ++it) {
-    const std::string name = it->path().filename().string();
-    if (name.starts_with(".dr-syncer-")) {
-      if (it->is_directory() && !it->is_symlink()) it.disable_recursion_pending();
-      continue;
-    }
-    struct stat st {};
-    if (::lstat(it->path().c_str(), &st) != 0) continue;
-    Entry e;
-    e.mode = st.st_mode & 07777;
-    if (S_ISLNK(st.st_mode)) {
-      e.type = 'l';
-      e.mode = 0;  // link modes are not kept by any file system that matters
-      e.content = fs::read_symlink(it->path()).string();
-    } else if (S_ISDIR(st.st_mode)) {
-      e.type = 'd';
-    } else if (S_ISREG(st.st_mode)) {
-      e.type = 'f';
-      e.content = ReadAll(it->path());
-    }
-    out[fs::relative(it->path(), root).string()] = std::move(e);
-  }
-  return out;
-}
-
-void Write(const fs::path& p, const std::string& content, fs::perms mode = fs::perms(0644)) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary | std::ios::trunc) << content;
-  fs::permissions(p, mode);
-}
-
-class DataSyncE2eTest : public ReplicationFixture {
- protected:
-  void SetUp() override {
-    ReplicationFixture::SetUp();
-    if (HasFatalFailure()) return;
-    source_pv_ = "pv-" + app_ns_;
-    dr_pv_ = "pv-" + app_ns_ + "-dr";
-    // A clean agent namespace: an earlier run's may still be going away.
-    RunTestbed({"kubectl", "source", "delete", "namespace", kAgentNamespace, "--ignore-not-found",
-                "--timeout=120s"});
-    GrantDataSyncRights();
-    source_kubelet_ = ProcessKubelet::Start(bed_.Cluster("source"), {.nodes = 2});
-    ASSERT_NE(source_kubelet_, nullptr);
-    dr_kubelet_ = ProcessKubelet::Start(bed_.Cluster("dr"), {.nodes = 1});  // movers only
-    ASSERT_NE(dr_kubelet_, nullptr);
-  }
-
-  void TearDown() override {
-    // Remove the agents while their kubelet still runs, so their pods can end.
-    if (source_kubelet_) {
-      RunTestbed({"kubectl", "source", "delete", "namespace", kAgentNamespace, "--ignore-not-found",
-                  "--timeout=120s"});
-      source_kubelet_->Stop();
-    }
-    if (dr_kubelet_) dr_kubelet_->Stop();
-  }
-
-  // Data sync's rights beyond the documented object-sync ones (see
-  // docs/data-sync-controller.md, "Permissions").
-  void GrantDataSyncRights() {
-    // dr-syncer in the controller cluster needs nothing beyond
-    // deploy/rbac/role.yaml (the key Secrets are in its Secrets rule).
-    // The source identity: the agents' namespace and objects.
-    const std::string role = "drs-agents-" + app_ns_;
-    RunTestbed({"kubectl", "source", "create", "clusterrole", role,
-                "--verb=get,list,create,patch,delete",
-                "--resource=namespaces,serviceaccounts,secrets,daemonsets.apps,pods"});
-    RunTestbed({"kubectl", "source", "create", "clusterrolebinding", role, "--clusterrole=" + role,
-                "--user=" + reader_});
-  }
-
-  void EnablePvcSync() {
-    auto r = source_.dynamic->Patch(
-        kRemoteClustersGvr, ns_, "src", kubeclient::PatchType::kMerge,
-        {{"spec", {{"pvcSync", {{"enabled", true}, {"agent", {{"sshPort", 2222}}}}}}}});
-    ASSERT_TRUE(r.ok()) << r.error();
-  }
-
-  std::string RemoteClusterStatus(const std::string& name) {
-    auto rc = source_.dynamic->Get(kRemoteClustersGvr, ns_, name);
-    return rc.ok() ? rc->value("status", json::object()).dump(2) : rc.error().ToString();
-  }
-
-  static json Pv(const std::string& name, const json& claim_ref) {
-    json pv = {{"apiVersion", "v1"},
-               {"kind", "PersistentVolume"},
-               {"metadata", {{"name", name}}},
-               {"spec",
-                {{"capacity", {{"storage", "1Gi"}}},
-                 {"accessModes", json::array({"ReadWriteOnce"})},
-                 {"persistentVolumeReclaimPolicy", "Retain"},
-                 {"storageClassName", kStorageClass},
-                 {"csi", {{"driver", "testbed.dr-syncer.io"}, {"volumeHandle", name}}}}}};
-    if (!claim_ref.is_null()) pv["spec"]["claimRef"] = claim_ref;
-    return pv;
-  }
-
-  // The source claim, bound to a PV of its own, and the PV its DR copy
-  // will bind to.
-  void CreateClaims() {
-    auto pv = source_.dynamic->Create(kPvs, "", Pv(source_pv_, json()));
-    ASSERT_TRUE(pv.ok()) << pv.error();
-    json claim = {{"apiVersion", "v1"},
-                  {"kind", "PersistentVolumeClaim"},
-                  {"metadata", {{"name", kClaim}, {"namespace", app_ns_}}},
-                  {"spec",
-                   {{"accessModes", json::array({"ReadWriteOnce"})},
-                    {"storageClassName", kStorageClass},
-                    {"volumeName", source_pv_},
-                    {"resources", {{"requests", {{"storage", "1Gi"}}}}}}}};
-    auto c = source_.dynamic->Create(kPvcs, app_ns_, claim);
-    ASSERT_TRUE(c.ok()) << c.error();
-    auto dr_pv = dr_.dynamic->Create(kPvs, "",
-                                     Pv(dr_pv_, {{"apiVersion", "v1"},
-                                                 {"kind", "PersistentVolumeClaim"},
-                                                 {"namespace", dr_ns_},
-                                                 {"name", kClaim}}));
-    ASSERT_TRUE(dr_pv.ok()) << dr_pv.error();
-  }
-
-  // A Deployment "db" that mounts the claim, in `ns` of `clients`' cluster.
-  static void CreateDeployment(ClusterClients& clients, const std::string& ns) {
-    json labels = {{"app", "db"}};
-    json deployment = {
-        {"apiVersion", "apps/v1"},
-        {"kind", "Deployment"},
-        {"metadata", {{"name", "db"}, {"namespace", ns}}},
-        {"spec",
-         {{"replicas", 1},
-          {"selector", {{"matchLabels", labels}}},
-          {"template",
-           {{"metadata", {{"labels", labels}}},
-            {"spec",
-             {{"containers",
-               json::array({{{"name", "db"},
-                             {"image", "example.com/db:1"},
-                             {"volumeMounts",
-                              json::array({{{"name", "data"}, {"mountPath", "/var/lib/db"}}})}}})},
-              {"volumes",
-               json::array({{{"name", "data"},
-                             {"persistentVolumeClaim", {{"claimName", kClaim}}}}})}}}}}}}};
-    auto d = clients.dynamic->Create(kDeployments, ns, deployment);
-    ASSERT_TRUE(d.ok()) << d.error();
-  }
-
-  // The claim, used by a running Deployment in the source.
-  void CreateSourceApp() {
-    CreateClaims();
-    if (HasFatalFailure()) return;
-    CreateDeployment(source_, app_ns_);
-    if (HasFatalFailure()) return;
-    ASSERT_TRUE(PollFor(
-        [&] {
-          auto pods = source_.dynamic->List(kPods, app_ns_, {.label_selector = "app=db"});
-          if (!pods.ok()) return false;
-          for (const auto& p : pods->items) {
-            if (p["status"].value("phase", "") == "Running") return true;
-          }
-          return false;
-        },
-        std::chrono::seconds(60)))
-        << "the source app pod never ran";
-  }
-
-  bool WaitClaim(const std::string& phase, const std::string& message_part,
-                 std::chrono::seconds timeout) {
-    return PollFor(
-        [&] {
-          const json s = ClaimStatus();
-          return s.value("phase", "") == phase &&
-                 s.value("message", "").find(message_part) != std::string::npos;
-        },
-        timeout);
-  }
-
-  std::vector<std::string> MountPods() {
-    std::vector<std::string> names;
-    auto pods = source_.dynamic->List(
-        kPods, app_ns_, {.label_selector = "app.kubernetes.io/component=volume-mount"});
-    if (pods.ok()) {
-      for (const auto& p : pods->items) names.push_back(kube::Name(p));
-    }
-    return names;
-  }
-
-  fs::path SourceData() const { return bed_.Cluster("source").dir + "/volumes/" + source_pv_; }
-  fs::path DrData() const { return bed_.Cluster("dr").dir + "/volumes/" + dr_pv_; }
-
-  json ClaimStatus() {
-    for (const auto& p :
-         Replication().value("status", json::object()).value("pvcs", json::array())) {
-      if (p.value("name", "") == kClaim) return p;
-    }
-    return json::object();
-  }
-
-  // Waits until the claim is Synced with a lastSyncTime after `after`.
-  bool WaitSynced(const std::string& after, std::chrono::seconds timeout) {
-    return PollFor(
-        [&] {
-          const json s = ClaimStatus();
-          return s.value("phase", "") == "Synced" && s.value("lastSyncTime", "") > after;
-        },
-        timeout);
-  }
-
-  std::string source_pv_;  // named after the app namespace, unique per test
-  std::string dr_pv_;
-  std::unique_ptr<ProcessKubelet> source_kubelet_;
-  std::unique_ptr<ProcessKubelet> dr_kubelet_;
-};
+class DataSyncE2eTest : public DataSyncFixture {};
 
 TEST_F(DataSyncE2eTest, ClaimDataArrivesAndTheSecondRunCopiesOnlyChanges) {
   auto syncer = StartDrSyncer("datasync", {"--agent-image=registry.example/dr-syncer-agent:e2e",
@@ -269,9 +23,7 @@ TEST_F(DataSyncE2eTest, ClaimDataArrivesAndTheSecondRunCopiesOnlyChanges) {
   EnablePvcSync();
   ASSERT_TRUE(WaitCondition("src", "AgentsReady", "True", "Ready", std::chrono::seconds(120)))
       << RemoteClusterStatus("src") << "\n"
-      << RunTestbed(
-             {"kubectl", "source", "-n", kAgentNamespace, "get", "daemonsets,pods", "-o", "yaml"})
-      << "\n"
+      << AgentObjects() << "\n"
       << syncer.Log();
   const auto rc = source_.dynamic->Get(kRemoteClustersGvr, ns_, "src");
   ASSERT_TRUE(rc.ok());
@@ -316,7 +68,7 @@ TEST_F(DataSyncE2eTest, ClaimDataArrivesAndTheSecondRunCopiesOnlyChanges) {
   const int port = MetricsPortFromLog(syncer.Log());
   ASSERT_GT(port, 0);
   const std::string labels =
-      "{replication=\"" + ns_ + "/app\",claim=\"" + app_ns_ + "/" + kClaim + "\"}";
+      "{replication=\"" + ns_ + "/app\",claim=\"" + app_ns_ + "/" + kDataSyncClaim + "\"}";
   const std::string metrics = ScrapeMetrics(port);
   EXPECT_EQ(MetricValue(metrics, "drs_pvc_sync_bytes_total" + labels), first.value("bytes", 0))
       << metrics;
@@ -344,7 +96,7 @@ TEST_F(DataSyncE2eTest, ClaimDataArrivesAndTheSecondRunCopiesOnlyChanges) {
   // The superseded Job is cleaned up; the newest stays with its outcome.
   EXPECT_TRUE(PollFor(
       [&] {
-        auto jobs = dr_.dynamic->List(kJobs, dr_ns_, {});
+        auto jobs = dr_.dynamic->List(kJobsGvr, dr_ns_, {});
         return jobs.ok() && jobs->items.size() == 1;
       },
       std::chrono::seconds(30)));
