@@ -163,8 +163,8 @@ void Print(const SizeRuns& s, int seed_workers, int reps) {
   PrintRow({"---", "---", "---", "---", "---"});
   std::cout << "| right after the full sync, fresh start (" << s.after.size() << ") | "
             << Cycles(s.after) << " |\n| right after the full sync, running controller ("
-            << s.after_memo.size() << ") | " << Cycles(s.after_memo) << " |\n| bed idle, fresh start ("
-            << s.settled.size() << ") | " << Cycles(s.settled)
+            << s.after_memo.size() << ") | " << Cycles(s.after_memo)
+            << " |\n| bed idle, fresh start (" << s.settled.size() << ") | " << Cycles(s.settled)
             << " |\n| bed idle, running controller (" << s.settled_memo.size() << ") | "
             << Cycles(s.settled_memo) << " |" << std::endl;
 }

@@ -15,9 +15,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "agent_fixture.h"
 #include "base/child_process.h"
 #include "base/unique_fd.h"
-#include "agent_fixture.h"
 
 namespace drs::agent::test {
 namespace {

@@ -109,9 +109,8 @@ sync::SyncMemo* ReplicationReconciler::MemoFor(const api::Replication& r, const 
 Clock::Duration ReplicationReconciler::DebounceFor(const std::string& key) {
   std::lock_guard lock(mu_);
   auto it = debounce_.find(key);
-  return it == debounce_.end()
-             ? std::chrono::duration_cast<Clock::Duration>(api::kDefaultDebounce)
-             : it->second;
+  return it == debounce_.end() ? std::chrono::duration_cast<Clock::Duration>(api::kDefaultDebounce)
+                               : it->second;
 }
 
 Result<ReplicationReconciler::Handles> ReplicationReconciler::Resolve(const std::string& ns,

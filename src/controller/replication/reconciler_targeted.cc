@@ -118,9 +118,9 @@ void ReplicationReconciler::RecordTargeted(const std::string& key, const SyncAtt
   }
   GetLogger("replication")
       ->info(Fields("changed objects synced", {{"replication", key},
-                                                {"objects", std::to_string(rep.total)},
-                                                {"writes", std::to_string(rep.writes)},
-                                                {"seconds", std::to_string(seconds)}}));
+                                               {"objects", std::to_string(rep.total)},
+                                               {"writes", std::to_string(rep.writes)},
+                                               {"seconds", std::to_string(seconds)}}));
 }
 
 }  // namespace drs::controller
