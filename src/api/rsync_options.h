@@ -1,7 +1,7 @@
 #pragma once
 // The rsync options users may add through
 // spec.pvcConfig.dataSyncConfig.rsyncOptions. The mover builds the transfer
-// itself (archive mode, --delete, a partial dir with --delay-updates, the
+// itself (archive mode, --delete, a partial and a temp dir, the
 // ssh command, bandwidth limit, excludes) and the agent's rsync gate only
 // lets a read-only sender through, so user options are limited to ones that
 // tune that transfer without changing where data goes, what may be deleted,

@@ -72,7 +72,9 @@ std::string RemoteSource(const PullOptions& o) {
 
 std::vector<std::string> BuildTransferArgv(const PullOptions& o, DestinationSupport support) {
   std::vector<std::string> argv = CommonArgv(o, support);
-  argv.emplace_back("--delay-updates");
+  // No --delay-updates: the temp dir already keeps a file out of view until
+  // it is whole, and holding every finished file back to rename them all at
+  // the end cost 1.9x plain rsync on 100,000 small files (data_bench).
   argv.push_back("--temp-dir=" + std::string(kTempDirName));
   if (o.bwlimit_kib > 0) argv.push_back("--bwlimit=" + std::to_string(o.bwlimit_kib));
   for (const std::string& option : o.rsync_options) {

@@ -18,9 +18,8 @@ namespace drs::mover {
 
 // Where an interrupted transfer's data waits, in each directory: rsync moves
 // a half-received file here on a clean interruption and resumes from it
-// next time; with --delay-updates finished files also wait here until the
-// end, then are renamed into place together. rsync excludes it from the
-// transfer and protects it from --delete itself.
+// next time. rsync excludes it from the transfer and protects it from
+// --delete itself.
 inline constexpr std::string_view kPartialDirName = ".dr-syncer-partial";
 // Where files are written while they arrive (--temp-dir), at the top of the
 // destination: a receiver killed outright (SIGKILL, OOM, node loss) cannot
@@ -39,7 +38,8 @@ std::string RemoteSource(const PullOptions& options);
 
 // rsync ... -e "<ssh>" <remote> <dest>/ for the transfer: archive mode with
 // hard links, numeric ids and sparse files (ACLs and xattrs when `support`
-// says so), --delete, --delay-updates with the partial and temp dirs,
+// says so), --delete, the partial and temp dirs (each file appears whole,
+// renamed into place as soon as it is complete),
 // --stats and --info=progress2 without human-readable numbers, then the
 // bandwidth limit, the user's excludes and allow-listed options.
 std::vector<std::string> BuildTransferArgv(const PullOptions& options, DestinationSupport support);

@@ -73,7 +73,6 @@ TEST(RsyncCommandTest, TransferArgvIsTheDocumentedOne) {
                                                 "--partial-dir=.dr-syncer-partial",
                                                 "--filter=P /.dr-syncer-tmp/",
                                                 "--exclude=/.dr-syncer-tmp/",
-                                                "--delay-updates",
                                                 "--temp-dir=.dr-syncer-tmp",
                                                 "--stats",
                                                 "--info=progress2",

@@ -79,7 +79,7 @@ TEST_F(MoverPullTest, TheSenderSeesTheDocumentedCommand) {
   // change the doc and the gate's allow-list together.
   const std::string path = "pvc/" + ns_ + "/data/";
   EXPECT_THAT(sshd().RemoteCommands(),
-              HasSubstr("rsync --server --sender -lHogDtpAXrSe.LsfxCIvu --bwlimit=10000 "
+              HasSubstr("rsync --server --sender -lHogDtpAXrSe.iLsfxCIvu --bwlimit=10000 "
                         "--numeric-ids . " +
                         path +
                         "\n"
