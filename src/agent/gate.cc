@@ -1,5 +1,6 @@
 #include "agent/gate.h"
 
+#include <optional>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -45,27 +46,57 @@ GateDecision DecideHealth(const GateConfig& config, const AccessKey& key,
                       .health_json = answer.dump() + "\n"};
 }
 
-GateDecision DecideRsync(const GateConfig& config, const AccessKey& key,
-                         const std::vector<std::string>& words) {
-  if (key.role != KeyRole::kMover) {
-    return Refuse("key \"" + key.id + "\" is a controller key; it may run only " +
-                  std::string(kHealthCommand));
-  }
-  auto request = ParseRsyncSenderRequest(words);
-  if (!request.ok()) return Refuse(request.error().message());
-  const VolumeGrant* grant = key.FindVolume(request->path.ns, request->path.claim);
+std::optional<GateDecision> RefuseControllerKey(const AccessKey& key) {
+  if (key.role == KeyRole::kMover) return std::nullopt;
+  return Refuse("key \"" + key.id + "\" is a controller key; it may run only " +
+                std::string(kHealthCommand));
+}
+
+Error Denied(std::string reason) { return Error(ErrorCode::kPermissionDenied, std::move(reason)); }
+
+// The directory of a volume `key` may read, or the refusal.
+Result<std::string> GrantedVolumeDir(const GateConfig& config, const AccessKey& key,
+                                     const LogicalVolumePath& path) {
+  const VolumeGrant* grant = key.FindVolume(path.ns, path.claim);
   if (grant == nullptr) {
-    return Refuse("key \"" + key.id + "\" may not read volume pvc/" + request->path.ns + "/" +
-                  request->path.claim + "/");
+    return Denied("key \"" + key.id + "\" may not read volume pvc/" + path.ns + "/" + path.claim +
+                  "/");
   }
   auto dir = ResolveVolumeDir(config.kubelet_pods_dir, grant->volume_name);
   if (!dir.ok()) {
-    return Refuse("volume pvc/" + grant->ns + "/" + grant->claim + "/ (" + grant->volume_name +
+    return Denied("volume pvc/" + grant->ns + "/" + grant->claim + "/ (" + grant->volume_name +
                   "): " + dir.error().message());
   }
-  return GateDecision{.action = GateDecision::Action::kRsync,
-                      .reason = "rsync sender for pvc/" + grant->ns + "/" + grant->claim + "/",
-                      .rsync_argv = RsyncServerArgv(config.rsync_binary, *request, *dir),
+  return dir;
+}
+
+GateDecision DecideRsync(const GateConfig& config, const AccessKey& key,
+                         const std::vector<std::string>& words) {
+  if (auto refused = RefuseControllerKey(key)) return *refused;
+  auto request = ParseRsyncSenderRequest(words);
+  if (!request.ok()) return Refuse(request.error().message());
+  auto dir = GrantedVolumeDir(config, key, request->path);
+  if (!dir.ok()) return Refuse(dir.error().message());
+  return GateDecision{
+      .action = GateDecision::Action::kRsync,
+      .reason = "rsync sender for pvc/" + request->path.ns + "/" + request->path.claim + "/",
+      .rsync_argv = RsyncServerArgv(config.rsync_binary, *request, *dir),
+      .volume_dir = *dir};
+}
+
+GateDecision DecideTreeDigest(const GateConfig& config, const AccessKey& key,
+                              const std::vector<std::string>& words) {
+  if (auto refused = RefuseControllerKey(key)) return *refused;
+  if (words.size() != 2) {
+    return Refuse(std::string(kTreeDigestCommand) +
+                  " takes one argument, pvc/<namespace>/<claim>/");
+  }
+  auto path = ParseLogicalVolumePath(words[1]);
+  if (!path.ok()) return Refuse(path.error().message());
+  auto dir = GrantedVolumeDir(config, key, *path);
+  if (!dir.ok()) return Refuse(dir.error().message());
+  return GateDecision{.action = GateDecision::Action::kTreeDigest,
+                      .reason = "tree digest of pvc/" + path->ns + "/" + path->claim + "/",
                       .volume_dir = *dir};
 }
 
@@ -91,6 +122,7 @@ GateDecision DecideGate(const GateConfig& config, const Result<AccessPolicy>& po
   const std::string& program = words->front();
   if (program == kHealthCommand) return DecideHealth(config, *key, *words, now);
   if (program == "rsync") return DecideRsync(config, *key, *words);
+  if (program == kTreeDigestCommand) return DecideTreeDigest(config, *key, *words);
   return Refuse(UnknownCommandReason(program));
 }
 

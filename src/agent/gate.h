@@ -10,8 +10,10 @@
 // load (fail closed); the key must still be listed and not expired; the
 // command must split into plain words; a controller key may run only
 // `dr-syncer-health`; a mover key may run only `rsync --server --sender`
-// with allow-listed options for a volume listed for it, which must resolve
-// to a directory in this node's kubelet tree.
+// with allow-listed options, or `dr-syncer-tree-digest` (the metadata digest
+// a mover compares to skip an unchanged volume, base/tree_digest.h), for a
+// volume listed for it, which must resolve to a directory in this node's
+// kubelet tree.
 //
 // Thread-safety: DecideGate is a pure function apart from reading the
 // kubelet tree.
@@ -28,6 +30,9 @@
 namespace drs::agent {
 
 inline constexpr std::string_view kHealthCommand = "dr-syncer-health";
+// `dr-syncer-tree-digest pvc/<namespace>/<claim>/`: prints one JSON line,
+// {"digest":"sha256:...","entries":N,"files":N,"bytes":N}.
+inline constexpr std::string_view kTreeDigestCommand = "dr-syncer-tree-digest";
 
 struct GateConfig {
   std::string access_file;
@@ -40,13 +45,13 @@ struct GateConfig {
 };
 
 struct GateDecision {
-  enum class Action { kRefuse, kHealth, kRsync };
+  enum class Action { kRefuse, kHealth, kRsync, kTreeDigest };
   Action action = Action::kRefuse;
   // Refusals: the reason, one line, shown to the client and audited.
   // Allowed actions: a short description for the audit log.
   std::string reason;
   std::vector<std::string> rsync_argv;  // kRsync: what to execute
-  std::string volume_dir;               // kRsync: the resolved volume
+  std::string volume_dir;               // kRsync, kTreeDigest: the resolved volume
   std::string health_json;              // kHealth: printed on stdout
 };
 

@@ -9,16 +9,22 @@
 #include <optional>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "agent/audit_log.h"
 #include "agent/gate.h"
 #include "agent/landlock_sandbox.h"
 #include "base/clock.h"
 #include "base/flags.h"
+#include "base/tree_digest.h"
 
 namespace drs::agent {
 namespace {
 
 constexpr int kRefusedExit = 1;
+// Allowed, but the tree could not be read whole (it is changing, or an
+// entry is unreadable): the mover then compares in full with rsync.
+constexpr int kTreeDigestFailedExit = 2;
 // rsync gets a fixed, minimal environment: nothing the client or sshd set
 // (RSYNC_* variables change its behaviour) reaches it.
 constexpr const char* kRsyncPath = "PATH=/usr/bin:/bin";
@@ -72,24 +78,60 @@ int PrintHealth(const GateFlags& flags, const GateDecision& decision, const Audi
   return n == static_cast<ssize_t>(json.size()) ? 0 : kRefusedExit;
 }
 
-int ExecRsync(const GateFlags& flags, const GateDecision& decision, const AuditRecord& base) {
+// Audits the allowed action, saying whether it runs confined, then confines
+// this process to `spec`. Returns whether to go on; on false the client was
+// told why.
+bool AuditAndConfine(const GateFlags& flags, const GateDecision& decision, const AuditRecord& base,
+                     const SandboxSpec& spec) {
   const bool required = flags.sandbox == "required";
   const int abi = LandlockAbiVersion();
   if (abi <= 0 && required) {
-    return Refuse(flags, base, "--sandbox=required but this kernel has no Landlock");
+    Refuse(flags, base, "--sandbox=required but this kernel has no Landlock");
+    return false;
   }
-  // The audit says whether this rsync ran confined.
   GateDecision audited_decision = decision;
   audited_decision.reason += abi > 0 ? " (sandbox: landlock ABI " + std::to_string(abi) + ")"
-                                     : " (sandbox: unavailable, rsync runs unconfined)";
+                                     : " (sandbox: unavailable, runs unconfined)";
   if (auto audited = Audit(flags, audited_decision, base); !audited.ok()) {
     TellClient("audit log unavailable: " + audited.error().message());
-    return kRefusedExit;
+    return false;
   }
-  const SandboxSpec spec = RsyncSandboxSpec(decision.volume_dir, flags.config.rsync_binary);
   if (auto sandbox = RestrictToSandbox(spec);
       !sandbox.ok() && (required || sandbox.error().code() != ErrorCode::kUnavailable)) {
     TellClient(sandbox.error().message());
+    return false;
+  }
+  return true;
+}
+
+// The walk reads only the volume: confined to it, like the rsync sender.
+int PrintTreeDigest(const GateFlags& flags, const GateDecision& decision, const AuditRecord& base) {
+  if (!AuditAndConfine(flags, decision, base, SandboxSpec{.readable_dir = decision.volume_dir})) {
+    return kRefusedExit;
+  }
+  auto digest = DigestTree(decision.volume_dir);
+  if (!digest.ok()) {
+    std::string line = "dr-syncer-agent: tree digest failed: " + digest.error().message();
+    for (char& c : line) {
+      if (c == '\n' || c == '\r') c = ' ';
+    }
+    line += '\n';
+    [[maybe_unused]] const ssize_t ignored = write(STDERR_FILENO, line.data(), line.size());
+    return kTreeDigestFailedExit;
+  }
+  const std::string json = nlohmann::ordered_json{{"digest", digest->value},
+                                                  {"entries", digest->entries},
+                                                  {"files", digest->files},
+                                                  {"bytes", digest->bytes}}
+                               .dump() +
+                           "\n";
+  const ssize_t n = write(STDOUT_FILENO, json.data(), json.size());
+  return n == static_cast<ssize_t>(json.size()) ? 0 : kTreeDigestFailedExit;
+}
+
+int ExecRsync(const GateFlags& flags, const GateDecision& decision, const AuditRecord& base) {
+  if (!AuditAndConfine(flags, decision, base,
+                       RsyncSandboxSpec(decision.volume_dir, flags.config.rsync_binary))) {
     return kRefusedExit;
   }
   std::vector<char*> argv;
@@ -140,6 +182,8 @@ int RunGateCommand(int argc, char** argv, const std::string& version) {
       return PrintHealth(flags, decision, base);
     case GateDecision::Action::kRsync:
       return ExecRsync(flags, decision, base);
+    case GateDecision::Action::kTreeDigest:
+      return PrintTreeDigest(flags, decision, base);
   }
   return kRefusedExit;
 }

@@ -99,6 +99,30 @@ TEST_F(GateTest, RefusesScpSftpAndOtherCommands) {
   ExpectRefused("mover/shop/7", "", "empty command");
 }
 
+TEST_F(GateTest, MoverDigestsItsVolume) {
+  const GateDecision decision = Decide("mover/shop/7", "dr-syncer-tree-digest pvc/shop/data/");
+  ASSERT_EQ(decision.action, Action::kTreeDigest) << decision.reason;
+  EXPECT_EQ(decision.volume_dir,
+            fs::canonical(dir_.Join("pods/uid-1/volumes/kubernetes.io~csi/pv-shop/mount")));
+  EXPECT_THAT(decision.reason, HasSubstr("tree digest of pvc/shop/data/"));
+  EXPECT_TRUE(decision.rsync_argv.empty());
+}
+
+TEST_F(GateTest, TreeDigestFollowsTheSameRulesAsPulls) {
+  ExpectRefused("controller/1", "dr-syncer-tree-digest pvc/shop/data/", "controller key");
+  ExpectRefused("mover/shop/7", "dr-syncer-tree-digest pvc/other/data/",
+                "may not read volume pvc/other/data/");
+  ExpectRefused("mover/shop/7", "dr-syncer-tree-digest pvc/shop/../x/", "traversal");
+  ExpectRefused("mover/shop/7", "dr-syncer-tree-digest /etc/", "absolute path");
+  ExpectRefused("mover/shop/7", "dr-syncer-tree-digest", "takes one argument");
+  ExpectRefused("mover/shop/7", "dr-syncer-tree-digest pvc/shop/data/ pvc/other/data/",
+                "takes one argument");
+  ExpectRefused("mover/shop/6", "dr-syncer-tree-digest pvc/shop/data/", "expired");
+  fs::remove_all(dir_.Join("pods/uid-1"));
+  ExpectRefused("mover/shop/7", "dr-syncer-tree-digest pvc/shop/data/",
+                "not mounted by any pod on this node");
+}
+
 TEST_F(GateTest, RolesAreSeparate) {
   ExpectRefused("mover/shop/7", "dr-syncer-health", "only controller keys");
   ExpectRefused("controller/1", kPull, "controller key");
