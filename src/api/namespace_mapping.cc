@@ -67,7 +67,7 @@ json PvcConfigJson(const json& go) {
     json d = json::object();
     CopyAll(*data, d,
             {"concurrentSyncs", "bandwidthLimit", "excludePaths", "rsyncOptions",
-             "verificationMode", "samplePercent", "timeout"});
+             "verificationMode", "samplePercent", "timeout", "skipUnchanged"});
     out["dataSyncConfig"] = std::move(d);
   }
   return out;

@@ -86,6 +86,17 @@ TEST(NamespaceMappingTest, ConvertsEveryFieldWithACounterpart) {
   EXPECT_TRUE(Validate(decoded->spec).ok());
 }
 
+TEST(NamespaceMappingTest, SkipUnchangedIsCarriedOver) {
+  json nm = GoNamespaceMapping();
+  nm["spec"]["pvcConfig"]["dataSyncConfig"]["skipUnchanged"] = false;
+  auto r = ReplicationFromNamespaceMapping(nm, &kClusterMapping);
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_EQ(r->at("spec").at("pvcConfig").at("dataSyncConfig").at("skipUnchanged"), false);
+  auto decoded = ReplicationFromJson(*r);
+  ASSERT_TRUE(decoded.ok()) << decoded.error();
+  EXPECT_FALSE(decoded->spec.pvc_config.data_sync_config.skip_unchanged);
+}
+
 TEST(NamespaceMappingTest, ExplicitClustersNeedNoClusterMapping) {
   json nm = GoNamespaceMapping();
   nm["spec"].erase("clusterMappingRef");

@@ -151,6 +151,10 @@ struct DataSyncConfig {
   std::int32_t sample_percent = kDefaultSamplePercent;
   Duration timeout = kDefaultDataSyncTimeout;
   bool mount_unattached_volumes = false;
+  // Skip a claim's transfer when neither its source nor its DR copy changed
+  // since the last successful one (the mover compares metadata digests of
+  // both trees; docs/data-sync.md).
+  bool skip_unchanged = true;
   friend bool operator==(const DataSyncConfig&, const DataSyncConfig&) = default;
 };
 
@@ -249,6 +253,11 @@ struct PvcStatus {
   std::int64_t files = 0;
   std::optional<Duration> duration;
   std::string message;
+  // "sha256:<hex>" digests of the source tree and of the DR copy after the
+  // last successful transfer (skipUnchanged only): the next mover skips
+  // its transfer when both trees still have them.
+  std::string source_digest;
+  std::string destination_digest;
   friend bool operator==(const PvcStatus&, const PvcStatus&) = default;
 };
 

@@ -159,6 +159,7 @@ void ReadPvcConfig(ObjectReader r, PvcConfig& out) {
   d.Int32("samplePercent", c.sample_percent);
   d.GoDuration("timeout", c.timeout);
   d.Bool("mountUnattachedVolumes", c.mount_unattached_volumes);
+  d.Bool("skipUnchanged", c.skip_unchanged);
 }
 
 void ReadSpec(ObjectReader& r, ReplicationSpec& out) {
@@ -268,6 +269,8 @@ void ReadStatus(ObjectReader& r, ReplicationStatus& out) {
     Duration pd{};
     if (item.GoDuration("duration", pd)) p.duration = pd;
     item.String("message", p.message);
+    item.String("sourceDigest", p.source_digest);
+    item.String("destinationDigest", p.destination_digest);
     out.pvcs.push_back(std::move(p));
   });
   r.String("message", out.message);

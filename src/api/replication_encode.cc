@@ -49,7 +49,8 @@ json PvcConfigToJson(const PvcConfig& p) {
                {"verificationMode", VerificationModeName(d.verification_mode)},
                {"samplePercent", d.sample_percent},
                {"timeout", FormatDurationShort(d.timeout)},
-               {"mountUnattachedVolumes", d.mount_unattached_volumes}};
+               {"mountUnattachedVolumes", d.mount_unattached_volumes},
+               {"skipUnchanged", d.skip_unchanged}};
   if (d.bandwidth_limit != 0) data["bandwidthLimit"] = d.bandwidth_limit;
   if (!d.exclude_paths.empty()) data["excludePaths"] = d.exclude_paths;
   if (!d.rsync_options.empty()) data["rsyncOptions"] = d.rsync_options;
@@ -182,6 +183,8 @@ json ToJson(const ReplicationStatus& s) {
       if (p.files != 0) item["files"] = p.files;
       if (p.duration) item["duration"] = FormatDurationShort(*p.duration);
       if (!p.message.empty()) item["message"] = p.message;
+      if (!p.source_digest.empty()) item["sourceDigest"] = p.source_digest;
+      if (!p.destination_digest.empty()) item["destinationDigest"] = p.destination_digest;
       pvcs.push_back(std::move(item));
     }
     out["pvcs"] = std::move(pvcs);

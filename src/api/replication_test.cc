@@ -42,8 +42,8 @@ constexpr std::string_view kServerStoredMinimal = R"({
   "paused": false,
   "prune": {"enabled": false, "maxDeletePercent": 50},
   "pvcConfig": {"dataSyncConfig": {"concurrentSyncs": 2, "mountUnattachedVolumes": false,
-                                   "samplePercent": 10, "timeout": "30m",
-                                   "verificationMode": "none"},
+                                   "samplePercent": 10, "skipUnchanged": true,
+                                   "timeout": "30m", "verificationMode": "none"},
                 "preserveVolumeAttributes": false, "syncData": false,
                 "syncPersistentVolumes": false},
   "replicationMode": "Scheduled",
@@ -65,6 +65,7 @@ TEST(ReplicationTest, MinimalSpecGetsTheServersDefaults) {
   EXPECT_TRUE(s.scale_to_zero);
   EXPECT_EQ(s.pvc_config.data_sync_config.concurrent_syncs, 2);
   EXPECT_EQ(s.pvc_config.data_sync_config.timeout, minutes(30));
+  EXPECT_TRUE(s.pvc_config.data_sync_config.skip_unchanged);
   EXPECT_EQ(s.retry_config.initial_backoff, seconds(5));
   EXPECT_EQ(s.prune.max_delete_percent, 50);
   EXPECT_FALSE(s.label_selector.has_value());
@@ -105,7 +106,8 @@ TEST(ReplicationTest, FullSpecRoundTrips) {
                          "excludePaths": ["/cache", "*.tmp"],
                          "rsyncOptions": ["--checksum", "--compress-level=3"],
                          "verificationMode": "sample", "samplePercent": 25,
-                         "timeout": "2h", "mountUnattachedVolumes": true}},
+                         "timeout": "2h", "mountUnattachedVolumes": true,
+                         "skipUnchanged": false}},
     "retryConfig": {"maxRetries": 3, "initialBackoff": "10s", "maxBackoff": "10m",
                     "backoffMultiplier": 150},
     "prune": {"enabled": true, "maxDeletePercent": 20}
@@ -118,6 +120,7 @@ TEST(ReplicationTest, FullSpecRoundTrips) {
   EXPECT_EQ(s.immutable_resource_config.resource_overrides.at("statefulsets.apps"),
             ImmutableHandling::kNoChange);
   EXPECT_EQ(s.pvc_config.data_sync_config.verification_mode, VerificationMode::kSample);
+  EXPECT_FALSE(s.pvc_config.data_sync_config.skip_unchanged);
   EXPECT_EQ(s.continuous.debounce, std::chrono::milliseconds(500));
   EXPECT_EQ(ToJson(s), spec);
   EXPECT_EQ(Decode(ToJson(s)), s);
@@ -378,7 +381,9 @@ TEST(ReplicationTest, StatusRoundTripsAndCapsFailures) {
              .bytes = 1 << 20,
              .files = 12,
              .duration = seconds(42),
-             .message = "ok"}};
+             .message = "ok",
+             .source_digest = "sha256:" + std::string(64, 'a'),
+             .destination_digest = "sha256:" + std::string(64, 'b')}};
   s.message = "2 objects failed";
   ASSERT_TRUE(SetCondition(s.conditions,
                            {.type = std::string(kConditionSynced),
@@ -396,6 +401,8 @@ TEST(ReplicationTest, StatusRoundTripsAndCapsFailures) {
   EXPECT_EQ(j.at("lastSyncDuration"), "2s500ms");
   EXPECT_EQ(j.at("failures").size(), kMaxReportedFailures);
   EXPECT_EQ(j.at("pvcs")[0].at("duration"), "42s");
+  EXPECT_EQ(j.at("pvcs")[0].at("sourceDigest"), "sha256:" + std::string(64, 'a'));
+  EXPECT_EQ(j.at("pvcs")[0].at("destinationDigest"), "sha256:" + std::string(64, 'b'));
   auto back = ReplicationStatusFromJson(j);
   ASSERT_TRUE(back.ok()) << back.error();
   s.failures.resize(kMaxReportedFailures);
