@@ -26,12 +26,21 @@ void Record(const MoverRun& run, api::PvcStatus& s) {
     s.files = r.files_transferred;
     s.duration = std::chrono::duration_cast<api::Duration>(
         std::chrono::duration<double>(r.duration_seconds));
-    s.message = "copied " + HumanBytes(r.bytes_transferred) + " in " +
-                std::to_string(r.files_transferred) + " of " + std::to_string(r.files_total) +
-                " files, " + std::to_string(r.files_deleted) + " deleted";
+    if (r.unchanged) {
+      s.message = "unchanged since the last sync: " + std::to_string(r.files_total) + " files, " +
+                  HumanBytes(r.bytes_total) + " checked, nothing transferred";
+    } else {
+      s.message = "copied " + HumanBytes(r.bytes_transferred) + " in " +
+                  std::to_string(r.files_transferred) + " of " + std::to_string(r.files_total) +
+                  " files, " + std::to_string(r.files_deleted) + " deleted";
+    }
     if (r.verification_checked > 0) {
       s.message += "; verified " + std::to_string(r.verification_checked) + " files";
     }
+    // Only a pair can ever make the next run skip (mover_job.h).
+    const bool pair = !r.source_digest.empty() && !r.destination_digest.empty();
+    s.source_digest = pair ? r.source_digest : "";
+    s.destination_digest = pair ? r.destination_digest : "";
   } else {
     s.bytes = 0;
     s.files = 0;
@@ -39,6 +48,8 @@ void Record(const MoverRun& run, api::PvcStatus& s) {
                                     *run.finished - *run.created_at))
                               : std::nullopt;
     s.message = "copied (the mover reported no statistics)";
+    s.source_digest.clear();
+    s.destination_digest.clear();
   }
 }
 
@@ -96,8 +107,10 @@ std::string HumanBytes(std::int64_t bytes) {
   return buf.data();
 }
 
-ClaimPlan PlanClaim(const ClaimInputs& in, const ClaimContext& ctx,
-                    const api::PvcStatus* previous) {
+namespace {
+
+// PlanClaim before skipUnchanged's clearing of the digests.
+ClaimPlan Plan(const ClaimInputs& in, const ClaimContext& ctx, const api::PvcStatus* previous) {
   ClaimPlan plan;
   api::PvcStatus& s = plan.status;
   if (previous != nullptr) s = *previous;
@@ -184,6 +197,18 @@ ClaimPlan PlanClaim(const ClaimInputs& in, const ClaimContext& ctx,
   }
   s.phase = PvcSyncPhase::kPending;
   s.message = in.location.message;
+  return plan;
+}
+
+}  // namespace
+
+ClaimPlan PlanClaim(const ClaimInputs& in, const ClaimContext& ctx,
+                    const api::PvcStatus* previous) {
+  ClaimPlan plan = Plan(in, ctx, previous);
+  if (!ctx.skip_unchanged) {
+    plan.status.source_digest.clear();
+    plan.status.destination_digest.clear();
+  }
   return plan;
 }
 

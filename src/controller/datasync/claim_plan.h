@@ -5,6 +5,12 @@
 // mover Job (and which attempt), mount the claim with a temporary pod, or
 // remove that pod, and when to look again.
 //
+// Digests (skipUnchanged): a successful run's source and destination
+// digests are recorded in the claim's status, for the next mover to skip
+// an unchanged transfer; a success without them clears them. A failed or
+// interrupted run keeps the earlier ones: it may have written to the DR
+// copy, which then no longer matches its digest, so no skip follows.
+//
 // Rounds: every object sync that ran (status.lastSyncTime, with a report)
 // starts a data round. A claim is served in a round when a mover Job
 // created at or after the round's start succeeded; its lastSyncTime is
@@ -51,6 +57,8 @@ struct ClaimContext {
   // How long agents need to see a change of access.json.
   api::Duration access_propagation{};
   bool keys_ready = false;  // a mover key and the agents' host keys exist
+  // dataSyncConfig.skipUnchanged: off, the claims' recorded digests go.
+  bool skip_unchanged = true;
 };
 
 enum class ClaimAction { kNone, kStartJob, kCreateMountPod };

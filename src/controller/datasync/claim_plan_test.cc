@@ -100,6 +100,119 @@ TEST(ClaimPlanTest, SuccessInThisRoundIsSyncedWithItsStatistics) {
   EXPECT_EQ(s.message, "copied 3.0 MiB in 4 of 10 files, 1 deleted");
 }
 
+const std::string kSourceDigest = "sha256:" + std::string(64, '5');
+const std::string kDestinationDigest = "sha256:" + std::string(64, 'd');
+
+// A claim copied at 09:00 whose status recorded that run's digests.
+api::PvcStatus RecordedAtNine() {
+  return {.ns = "shop",
+          .name = "data",
+          .phase = PvcSyncPhase::kSynced,
+          .last_sync_time = T("2026-01-01T09:00:00Z"),
+          .source_digest = "sha256:" + std::string(64, '1'),
+          .destination_digest = "sha256:" + std::string(64, '2')};
+}
+
+TEST(ClaimPlanTest, ASuccessRecordsItsDigests) {
+  ClaimInputs in = Ready();
+  in.latest = MoverRunOf(MoverState::kSucceeded, "2026-01-01T10:00:01Z");
+  in.latest->result->source_digest = kSourceDigest;
+  in.latest->result->destination_digest = kDestinationDigest;
+  const api::PvcStatus previous = RecordedAtNine();
+  const ClaimPlan plan = PlanClaim(in, Context(), &previous);
+  EXPECT_EQ(plan.status.phase, PvcSyncPhase::kSynced);
+  EXPECT_EQ(plan.status.source_digest, kSourceDigest);
+  EXPECT_EQ(plan.status.destination_digest, kDestinationDigest);
+  EXPECT_EQ(plan.status.message, "copied 3.0 MiB in 4 of 10 files, 1 deleted");
+}
+
+TEST(ClaimPlanTest, ASkippedTransferIsASuccessThatSaysSo) {
+  ClaimInputs in = Ready();
+  in.latest = MoverRunOf(MoverState::kSucceeded, "2026-01-01T10:00:01Z");
+  MoverResult& r = *in.latest->result;
+  r = MoverResult{.succeeded = true,
+                  .bytes_total = 460 * 1024 * 1024,
+                  .files_total = 100000,
+                  .duration_seconds = 0.75,
+                  .source_digest = kSourceDigest,
+                  .destination_digest = kDestinationDigest,
+                  .unchanged = true};
+  const api::PvcStatus previous = RecordedAtNine();
+  const ClaimPlan plan = PlanClaim(in, Context(), &previous);
+  const api::PvcStatus& s = plan.status;
+  EXPECT_EQ(s.phase, PvcSyncPhase::kSynced);
+  EXPECT_EQ(s.last_sync_time, T("2026-01-01T10:00:01Z"));  // advances like any success
+  EXPECT_EQ(s.bytes, 0);
+  EXPECT_EQ(s.files, 0);
+  EXPECT_EQ(s.duration, std::chrono::milliseconds(750));
+  EXPECT_EQ(s.message,
+            "unchanged since the last sync: 100000 files, 460.0 MiB checked, nothing transferred");
+  EXPECT_EQ(s.source_digest, kSourceDigest);
+  EXPECT_EQ(s.destination_digest, kDestinationDigest);
+}
+
+TEST(ClaimPlanTest, ASuccessWithoutADigestPairClearsTheRecordedOnes) {
+  const api::PvcStatus previous = RecordedAtNine();
+  ClaimInputs in = Ready();
+  in.latest = MoverRunOf(MoverState::kSucceeded, "2026-01-01T10:00:01Z");
+  ClaimPlan plan = PlanClaim(in, Context(), &previous);  // an older mover: no digests
+  EXPECT_EQ(plan.status.source_digest, "");
+  EXPECT_EQ(plan.status.destination_digest, "");
+
+  in.latest->result->source_digest = kSourceDigest;  // half a pair is of no use
+  plan = PlanClaim(in, Context(), &previous);
+  EXPECT_EQ(plan.status.source_digest, "");
+  EXPECT_EQ(plan.status.destination_digest, "");
+
+  in.latest->result.reset();  // no statistics at all
+  plan = PlanClaim(in, Context(), &previous);
+  EXPECT_EQ(plan.status.message, "copied (the mover reported no statistics)");
+  EXPECT_EQ(plan.status.source_digest, "");
+  EXPECT_EQ(plan.status.destination_digest, "");
+}
+
+TEST(ClaimPlanTest, FailedRunningAndOlderRunsKeepTheRecordedDigests) {
+  const api::PvcStatus previous = RecordedAtNine();
+  ClaimInputs in = Ready();
+  for (MoverState state : {MoverState::kFailed, MoverState::kRunning, MoverState::kWaiting}) {
+    in.latest = MoverRunOf(state, "2026-01-01T10:00:01Z");
+    const ClaimPlan plan = PlanClaim(in, Context(), &previous);
+    EXPECT_EQ(plan.status.source_digest, previous.source_digest) << static_cast<int>(state);
+    EXPECT_EQ(plan.status.destination_digest, previous.destination_digest)
+        << static_cast<int>(state);
+  }
+  // A success older than what the status holds is old news.
+  api::PvcStatus newer = previous;
+  newer.last_sync_time = T("2026-01-01T10:00:02Z");
+  in.latest = MoverRunOf(MoverState::kSucceeded, "2026-01-01T10:00:01Z");
+  in.latest->result->source_digest = kSourceDigest;
+  in.latest->result->destination_digest = kDestinationDigest;
+  const ClaimPlan plan = PlanClaim(in, Context(), &newer);
+  EXPECT_EQ(plan.status.source_digest, previous.source_digest);
+  EXPECT_EQ(plan.status.destination_digest, previous.destination_digest);
+}
+
+TEST(ClaimPlanTest, SkipUnchangedOffClearsTheDigests) {
+  ClaimContext ctx = Context();
+  ctx.skip_unchanged = false;
+  const api::PvcStatus previous = RecordedAtNine();
+  // Whatever the claim is doing: idle and due, running, or just succeeded.
+  ClaimInputs in = Ready();
+  for (std::optional<MoverState> state :
+       {std::optional<MoverState>(), std::optional(MoverState::kRunning),
+        std::optional(MoverState::kSucceeded)}) {
+    in.latest.reset();
+    if (state) in.latest = MoverRunOf(*state, "2026-01-01T10:00:01Z");
+    if (state == MoverState::kSucceeded) {
+      in.latest->result->source_digest = kSourceDigest;
+      in.latest->result->destination_digest = kDestinationDigest;
+    }
+    const ClaimPlan plan = PlanClaim(in, ctx, &previous);
+    EXPECT_EQ(plan.status.source_digest, "");
+    EXPECT_EQ(plan.status.destination_digest, "");
+  }
+}
+
 TEST(ClaimPlanTest, ASuccessFromAnEarlierRoundStartsTheNextRound) {
   ClaimInputs in = Ready();
   in.latest = MoverRunOf(MoverState::kSucceeded, "2026-01-01T09:00:00Z");

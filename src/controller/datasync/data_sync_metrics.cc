@@ -14,6 +14,9 @@ DataSyncMetrics::DataSyncMetrics(runtime::Registry* registry) {
   last_success_ = &registry->AddGauge(
       "drs_pvc_sync_last_success_timestamp_seconds",
       "Unix time the DR copy of a claim holds the data of: now minus this is its RPO.", labels);
+  unchanged_ = &registry->AddCounter(
+      "drs_pvc_sync_unchanged_total",
+      "Successful PVC data syncs that transferred nothing: neither tree had changed.", labels);
   failures_ =
       &registry->AddCounter("drs_pvc_sync_failures_total", "Failed mover Jobs of a claim.", labels);
   running_ =
@@ -32,6 +35,10 @@ void DataSyncMetrics::RecordSuccess(const std::string& replication, const api::P
     last_success_->WithLabels(labels).Set(
         std::chrono::duration<double>(s.last_sync_time->time_since_epoch()).count());
   }
+}
+
+void DataSyncMetrics::RecordUnchanged(const std::string& replication, const std::string& claim) {
+  if (unchanged_ != nullptr) unchanged_->WithLabels({replication, claim}).Inc();
 }
 
 void DataSyncMetrics::RecordFailure(const std::string& replication, const std::string& claim) {

@@ -7,6 +7,8 @@
 //   drs_pvc_sync_last_success_timestamp_seconds
 //                                        Unix time the last copy's data dates from
 //                                        (now minus this is the claim's RPO)
+//   drs_pvc_sync_unchanged_total         successful movers that transferred nothing
+//                                        because neither tree had changed (skipUnchanged)
 //   drs_pvc_sync_failures_total          failed mover Jobs
 //   drs_pvc_sync_running                 movers running now (by replication)
 //
@@ -25,6 +27,8 @@ class DataSyncMetrics {
   explicit DataSyncMetrics(runtime::Registry* registry);
 
   void RecordSuccess(const std::string& replication, const api::PvcStatus& status);
+  // A success that skipped its transfer (also counted by RecordSuccess).
+  void RecordUnchanged(const std::string& replication, const std::string& claim);
   void RecordFailure(const std::string& replication, const std::string& claim);
   void SetRunning(const std::string& replication, int running);
 
@@ -33,6 +37,7 @@ class DataSyncMetrics {
   runtime::CounterFamily* files_ = nullptr;
   runtime::GaugeFamily* duration_ = nullptr;
   runtime::GaugeFamily* last_success_ = nullptr;
+  runtime::CounterFamily* unchanged_ = nullptr;
   runtime::CounterFamily* failures_ = nullptr;
   runtime::GaugeFamily* running_ = nullptr;
 };

@@ -147,7 +147,8 @@ Result<DataSyncOutcome> DataSyncer::Step(const api::Replication& r, DataSyncTarg
                          .retry = r.spec.retry_config,
                          .mount_unattached = cfg.mount_unattached_volumes,
                          .access_propagation = settings_.access_propagation,
-                         .keys_ready = host_keys.ok() && key != nullptr};
+                         .keys_ready = host_keys.ok() && key != nullptr,
+                         .skip_unchanged = cfg.skip_unchanged};
   std::vector<Claim> claims;
   std::vector<ClaimPlan> plans;
   for (const auto& ns : world.namespaces) {
@@ -258,6 +259,11 @@ Result<DataSyncOutcome> DataSyncer::Step(const api::Replication& r, DataSyncTarg
     }
     if (s.last_sync_time && (prev == nullptr || prev->last_sync_time != s.last_sync_time)) {
       metrics_.RecordSuccess(repl, s);
+      // The success recorded now is the latest Job's (claim_plan.cc, Record).
+      if (latest && latest->state == MoverState::kSucceeded && latest->result &&
+          latest->result->unchanged && latest->created_at == s.last_sync_time) {
+        metrics_.RecordUnchanged(repl, s.ns + "/" + s.name);
+      }
     }
     out.pvcs.push_back(s);
   }
@@ -281,7 +287,9 @@ Status DataSyncer::StartMover(const api::Replication& r, DataSyncTarget& target,
                                   .endpoint = claim.endpoint,
                                   .ssh_port = claim.ssh_port,
                                   .key_id = claim.key_id,
-                                  .config = r.spec.pvc_config.data_sync_config};
+                                  .config = r.spec.pvc_config.data_sync_config,
+                                  .previous_source_digest = plan.status.source_digest,
+                                  .previous_destination_digest = plan.status.destination_digest};
   DRS_ASSIGN_OR_RETURN(std::string known_hosts,
                        KnownHosts(claim.endpoint.address, claim.ssh_port, *claim.host_keys));
   const std::string& ns = settings.destination_ns;

@@ -51,6 +51,11 @@ struct MoverJobSettings {
   std::int32_t ssh_port = api::kDefaultAgentSshPort;
   std::string key_id;
   api::DataSyncConfig config;
+  // The digests recorded after the claim's last successful run (its
+  // status); with config.skip_unchanged and both well-formed the mover may
+  // skip an unchanged transfer.
+  std::string previous_source_digest;
+  std::string previous_destination_digest;
 };
 
 std::string MoverJobName(std::string_view replication, std::string_view source_ns,

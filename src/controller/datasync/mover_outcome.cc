@@ -5,6 +5,7 @@
 
 #include "base/backoff.h"
 #include "base/rfc3339.h"
+#include "base/tree_digest.h"
 #include "controller/datasync/json_read.h"
 #include "controller/datasync/names.h"
 #include "kube/object.h"
@@ -109,6 +110,13 @@ Result<MoverResult> ParseTerminationMessage(std::string_view text) {
   r.verification_mode = StringAt(j, {"verification", "mode"});
   r.verification_checked = IntAt(j, {"verification", "checked"});
   r.verification_mismatches = IntAt(j, {"verification", "mismatches"});
+  // A malformed digest is dropped rather than recorded: handed back to the
+  // next mover it would be a usage error, failing every run.
+  r.source_digest = StringAt(j, {"sourceDigest"});
+  if (!IsTreeDigestValue(r.source_digest)) r.source_digest.clear();
+  r.destination_digest = StringAt(j, {"destinationDigest"});
+  if (!IsTreeDigestValue(r.destination_digest)) r.destination_digest.clear();
+  r.unchanged = BoolAt(j, {"unchanged"});
   return r;
 }
 

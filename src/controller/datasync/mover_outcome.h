@@ -38,6 +38,13 @@ struct MoverResult {
   std::string verification_mode;
   std::int64_t verification_checked = 0;
   std::int64_t verification_mismatches = 0;
+  // skipUnchanged: the metadata digests of the source tree and of the DR
+  // copy after the run ("sha256:<hex>"; "" when not reported or malformed),
+  // and whether the transfer was skipped because both matched the previous
+  // run's.
+  std::string source_digest;
+  std::string destination_digest;
+  bool unchanged = false;
 };
 
 // Invalid when `text` is not the mover's JSON object.

@@ -62,6 +62,45 @@ TEST(MoverOutcomeTest, ParsesTheTerminationMessage) {
   }
 }
 
+TEST(MoverOutcomeTest, ParsesTheSkipUnchangedFields) {
+  const std::string a = "sha256:" + std::string(64, 'a');
+  const std::string b = "sha256:" + std::string(64, '0');
+  auto skipped = ParseTerminationMessage(
+      R"({"result": "Succeeded", "exitCode": 0, "bytesTransferred": 0, "bytesTotal": 4096,
+          "filesTransferred": 0, "filesTotal": 10, "unchanged": true, "sourceDigest": ")" +
+      a + R"(", "destinationDigest": ")" + b + R"("})");
+  ASSERT_TRUE(skipped.ok()) << skipped.error();
+  EXPECT_TRUE(skipped->unchanged);
+  EXPECT_EQ(skipped->source_digest, a);
+  EXPECT_EQ(skipped->destination_digest, b);
+  EXPECT_EQ(skipped->files_total, 10);
+  EXPECT_EQ(skipped->bytes_total, 4096);
+
+  // Without --skip-unchanged the mover reports none of them.
+  auto plain = ParseTerminationMessage(kSucceeded);
+  ASSERT_TRUE(plain.ok()) << plain.error();
+  EXPECT_FALSE(plain->unchanged);
+  EXPECT_EQ(plain->source_digest, "");
+  EXPECT_EQ(plain->destination_digest, "");
+
+  // Malformed digests are dropped, never handed to the next mover.
+  for (const std::string& bad :
+       {"sha256:" + std::string(63, 'a'), "sha256:" + std::string(64, 'A'),
+        "md5:" + std::string(64, 'a'), std::string(64, 'a'), "sha256:" + std::string(64, 'g')}) {
+    auto r = ParseTerminationMessage(
+        json({{"result", "Succeeded"}, {"sourceDigest", bad}, {"destinationDigest", b}}).dump());
+    ASSERT_TRUE(r.ok()) << bad;
+    EXPECT_EQ(r->source_digest, "") << bad;
+    EXPECT_EQ(r->destination_digest, b) << bad;
+  }
+  auto mistyped = ParseTerminationMessage(
+      R"({"result": "Succeeded", "sourceDigest": 7, "destinationDigest": null, "unchanged": "yes"})");
+  ASSERT_TRUE(mistyped.ok()) << mistyped.error();
+  EXPECT_EQ(mistyped->source_digest, "");
+  EXPECT_EQ(mistyped->destination_digest, "");
+  EXPECT_FALSE(mistyped->unchanged);
+}
+
 TEST(MoverOutcomeTest, JobStatesFromConditionsAndPods) {
   const struct {
     const char* name;
