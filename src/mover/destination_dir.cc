@@ -47,6 +47,15 @@ std::array<std::uint8_t, 28> MinimalAcl() {
   return blob;
 }
 
+Status RestoreTimes(const std::string& dest, const struct stat& before) {
+  const std::array<timespec, 2> times = {before.st_atim, before.st_mtim};
+  if (::utimensat(AT_FDCWD, dest.c_str(), times.data(), 0) != 0) {
+    return FailedPreconditionError("cannot restore the modification time of " + dest + ": " +
+                                   std::strerror(errno));
+  }
+  return OkStatus();
+}
+
 std::string TempDir(const std::string& dest) {
   return (std::filesystem::path(dest) / std::string(kTempDirName)).string();
 }
@@ -70,10 +79,15 @@ Status CheckDestination(const std::string& dest) {
 
 Status PrepareTempDir(const std::string& dest) {
   DRS_RETURN_IF_ERROR(RemoveTempDir(dest));
+  // Adding the entry changes the destination's modification time; put it
+  // back, or a verification of an unchanged copy would see it differ.
+  struct stat before {};
+  const bool have_times = ::stat(dest.c_str(), &before) == 0;
   const std::string dir = TempDir(dest);
   if (::mkdir(dir.c_str(), kTempDirMode) != 0) {
     return FailedPreconditionError("cannot create " + dir + ": " + std::strerror(errno));
   }
+  if (have_times) return RestoreTimes(dest, before);
   return OkStatus();
 }
 
@@ -86,13 +100,7 @@ Status RemoveTempDir(const std::string& dest) {
   // remove_all removes a symlink itself, never what it points to.
   const auto removed = std::filesystem::remove_all(TempDir(dest), ec);
   if (ec) return FailedPreconditionError("cannot remove " + TempDir(dest) + ": " + ec.message());
-  if (removed > 0 && have_times) {
-    const std::array<timespec, 2> times = {before.st_atim, before.st_mtim};
-    if (::utimensat(AT_FDCWD, dest.c_str(), times.data(), 0) != 0) {
-      return FailedPreconditionError("cannot restore the modification time of " + dest + ": " +
-                                     std::strerror(errno));
-    }
-  }
+  if (removed > 0 && have_times) return RestoreTimes(dest, before);
   return OkStatus();
 }
 

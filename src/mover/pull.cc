@@ -7,14 +7,18 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <optional>
+#include <thread>
 
 #include "base/go_duration.h"
 #include "base/logging.h"
+#include "base/tree_digest.h"
 #include "mover/destination_dir.h"
 #include "mover/rsync_command.h"
 #include "mover/rsync_exit.h"
 #include "mover/rsync_pass.h"
 #include "mover/rsync_verification.h"
+#include "mover/unchanged_check.h"
 
 namespace drs::mover {
 namespace {
@@ -204,6 +208,102 @@ void LogOutcome(const PullOptions& o, const PullResult& r) {
   }
 }
 
+// What the unchanged check found before the transfer.
+struct PreTransferDigests {
+  std::optional<TreeDigest> source;  // empty when the agent gave none
+  std::string destination;           // bound; walked only to compare
+  bool unchanged = false;
+};
+
+// Asks the agent for the source digest while walking the destination here,
+// and compares both with the previous run's. Any failure only means the
+// transfer runs (and compares) in full.
+PreTransferDigests CheckUnchanged(const PullOptions& o, const std::stop_token& stop,
+                                  Steady::time_point started) {
+  PreTransferDigests out;
+  const bool compare = !o.previous_source_digest.empty();
+  Result<TreeDigest> source = UnavailableError("not asked");
+  {
+    std::jthread fetch([&] { source = FetchSourceDigest(o, Remaining(o, started), stop); });
+    if (compare) {
+      auto destination = DigestTree(o.dest);
+      if (destination.ok()) {
+        out.destination = BindTreeDigest(destination->value, TransferContext(o));
+      } else {
+        Log()->info(Fields("no destination digest; the transfer compares in full",
+                           {{"volume", o.path}, {"reason", destination.error().message()}}));
+      }
+    }
+  }
+  if (!source.ok()) {
+    Log()->warn(Fields("no source digest; the transfer compares in full",
+                       {{"volume", o.path}, {"reason", source.error().message()}}));
+    return out;
+  }
+  out.source = *source;
+  out.unchanged = compare && !out.destination.empty() &&
+                  BindTreeDigest(source->value, TransferContext(o)) == o.previous_source_digest &&
+                  out.destination == o.previous_destination_digest;
+  return out;
+}
+
+void MarkUnchanged(const PullOptions& o, const TreeDigest& source, PullResult& r) {
+  r.succeeded = true;
+  r.unchanged = true;
+  r.stats.regular_files_total = source.files;
+  r.stats.bytes_total = source.bytes;
+  Log()->info(Fields("volume unchanged since the last sync; transfer skipped",
+                     {{"volume", o.path},
+                      {"files", std::to_string(source.files)},
+                      {"bytes", std::to_string(source.bytes)}}));
+}
+
+// The temp dir, the destination probe, then the transfer (unless the volume
+// is unchanged) and the verification pass.
+void PrepareAndRun(const PullOptions& o, bool unchanged, const PullHooks& hooks,
+                   const std::stop_token& stop, Steady::time_point started, PullResult& r) {
+  if (Status st = PrepareTempDir(o.dest); !st.ok()) {
+    MarkFailed(r, st.error().message(), false);
+    return;
+  }
+  const DestinationSupport support = ProbeDestinationSupport(o.dest);
+  Log()->info(Fields(unchanged ? "verification starting" : "pull starting",
+                     {{"volume", o.path},
+                      {"host", o.host},
+                      {"port", std::to_string(o.port)},
+                      {"dest", o.dest},
+                      {"acls", support.acls ? "true" : "false"},
+                      {"xattrs", support.xattrs ? "true" : "false"},
+                      {"verification", std::string(VerificationName(o.verification))}}));
+  if (unchanged) {
+    Verify(o, support, hooks, stop, started, r);
+  } else {
+    TransferAndVerify(o, support, hooks, stop, started, r);
+  }
+  if (auto st = RemoveTempDir(o.dest); !st.ok()) {
+    Log()->warn(Fields("cannot remove the temp dir", {{"error", st.error().ToString()}}));
+  }
+}
+
+// The digests the next run compares with: the source's from before the
+// transfer (a change during it makes the next digest differ), the
+// destination's as this run leaves it (walked again if it was touched).
+void RecordDigests(const PullOptions& o, const TreeDigest& source,
+                   const std::string& untouched_destination, PullResult& r) {
+  std::string destination = untouched_destination;
+  if (destination.empty()) {
+    auto walked = DigestTree(o.dest);
+    if (!walked.ok()) {
+      Log()->info(Fields("no destination digest to record; the next sync compares in full",
+                         {{"volume", o.path}, {"reason", walked.error().message()}}));
+      return;
+    }
+    destination = BindTreeDigest(walked->value, TransferContext(o));
+  }
+  r.source_digest = BindTreeDigest(source.value, TransferContext(o));
+  r.destination_digest = std::move(destination);
+}
+
 }  // namespace
 
 PullResult RunPull(const PullOptions& o, std::stop_token stop, const PullHooks& hooks) {
@@ -212,23 +312,18 @@ PullResult RunPull(const PullOptions& o, std::stop_token stop, const PullHooks& 
   r.verification.mode = o.verification;
   Status ready = CheckDestination(o.dest);
   if (ready.ok()) ready = CheckKeyFiles(o);
-  if (ready.ok()) ready = PrepareTempDir(o.dest);
   if (!ready.ok()) {
     r.reason = ready.error().message();
     r.retryable = false;
   } else {
-    const DestinationSupport support = ProbeDestinationSupport(o.dest);
-    Log()->info(
-        Fields("pull starting", {{"volume", o.path},
-                                 {"host", o.host},
-                                 {"port", std::to_string(o.port)},
-                                 {"dest", o.dest},
-                                 {"acls", support.acls ? "true" : "false"},
-                                 {"xattrs", support.xattrs ? "true" : "false"},
-                                 {"verification", std::string(VerificationName(o.verification))}}));
-    TransferAndVerify(o, support, hooks, stop, started, r);
-    if (auto st = RemoveTempDir(o.dest); !st.ok()) {
-      Log()->warn(Fields("cannot remove the temp dir", {{"error", st.error().ToString()}}));
+    const PreTransferDigests pre =
+        o.skip_unchanged ? CheckUnchanged(o, stop, started) : PreTransferDigests{};
+    if (pre.unchanged) MarkUnchanged(o, *pre.source, r);
+    // An unchanged volume is left alone, unless a verification pass is due.
+    const bool touches_dest = !pre.unchanged || o.verification != Verification::kNone;
+    if (touches_dest) PrepareAndRun(o, pre.unchanged, hooks, stop, started, r);
+    if (r.succeeded && pre.source.has_value()) {
+      RecordDigests(o, *pre.source, touches_dest ? "" : pre.destination, r);
     }
   }
   r.duration_seconds = std::chrono::duration<double>(Steady::now() - started).count();

@@ -75,6 +75,13 @@ void RegisterFlags(FlagSet& flags, ParsedPullFlags& parsed, std::string& verific
   flags.Int("sample-percent", &o.sample_percent, "share of files checksummed by sample (1-100)");
   flags.String("termination-log", &o.termination_log, "where the JSON result is written");
   flags.Duration("timeout", &o.timeout, "longest the whole pull may run; 0 = no limit");
+  flags.Bool("skip-unchanged", &o.skip_unchanged,
+             "digest both trees; report the digests, and skip the transfer when both match the "
+             "previous ones");
+  flags.String("previous-source-digest", &o.previous_source_digest,
+               "the source digest the last successful run reported (sha256:...)");
+  flags.String("previous-destination-digest", &o.previous_destination_digest,
+               "the destination digest the last successful run reported (sha256:...)");
   flags.String("rsync-program", &o.rsync_program, "the rsync program");
   flags.String("ssh-program", &o.ssh_program, "the ssh program");
   flags.String("log-level", &parsed.log_level, "trace, debug, info, warn, error or off");

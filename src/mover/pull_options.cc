@@ -4,6 +4,7 @@
 
 #include "api/rsync_options.h"
 #include "api/validation.h"
+#include "base/tree_digest.h"
 
 namespace drs::mover {
 namespace {
@@ -136,6 +137,24 @@ Status CheckNumbers(const PullOptions& o) {
   return OkStatus();
 }
 
+Status CheckPreviousDigests(const PullOptions& o) {
+  for (const auto& [flag, value] :
+       {std::pair{"previous-source-digest", &o.previous_source_digest},
+        std::pair{"previous-destination-digest", &o.previous_destination_digest}}) {
+    if (!value->empty() && !IsTreeDigestValue(*value)) {
+      return Bad(flag, *value, "must be sha256: and 64 lowercase hex digits");
+    }
+  }
+  if (o.previous_source_digest.empty() != o.previous_destination_digest.empty()) {
+    return InvalidError(
+        "flags --previous-source-digest and --previous-destination-digest go together");
+  }
+  if (!o.previous_source_digest.empty() && !o.skip_unchanged) {
+    return InvalidError("the previous digests need --skip-unchanged");
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 std::string_view VerificationName(Verification mode) {
@@ -167,6 +186,7 @@ Status ValidatePullOptions(const PullOptions& o) {
   DRS_RETURN_IF_ERROR(CheckNumbers(o));
   DRS_RETURN_IF_ERROR(CheckExcludes(o.excludes));
   DRS_RETURN_IF_ERROR(CheckRsyncOptions(o.rsync_options));
+  DRS_RETURN_IF_ERROR(CheckPreviousDigests(o));
   if (o.rsync_program.empty() || o.ssh_program.empty()) {
     return InvalidError("flags --rsync-program and --ssh-program must not be empty");
   }

@@ -40,6 +40,12 @@ struct PullOptions {
   std::int64_t sample_percent = 10;
   std::string termination_log = "/dev/termination-log";
   std::chrono::milliseconds timeout = std::chrono::minutes(30);  // 0 = none
+  // Skipping unchanged volumes (mover/unchanged_check.h): report the tree
+  // digests of this run, and skip the transfer when both trees still match
+  // the previous run's ("sha256:..." each; both or neither).
+  bool skip_unchanged = false;
+  std::string previous_source_digest;
+  std::string previous_destination_digest;
   // The programs, found on PATH unless they contain a '/'.
   std::string rsync_program = "rsync";
   std::string ssh_program = "ssh";

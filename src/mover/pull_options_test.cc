@@ -107,6 +107,24 @@ TEST(PullOptionsTest, HelpNeedsNothingElse) {
   EXPECT_NE(PullUsage().find("--rsync-option"), std::string::npos);
 }
 
+const std::string kDigestA = "sha256:" + std::string(64, 'a');
+const std::string kDigestB = "sha256:" + std::string(64, 'b');
+
+TEST(PullOptionsTest, SkipUnchangedTakesBothPreviousDigests) {
+  auto parsed = Parse(RequiredPlus({"--skip-unchanged", "--previous-source-digest=" + kDigestA,
+                                    "--previous-destination-digest=" + kDigestB}));
+  ASSERT_TRUE(parsed.ok()) << parsed.error();
+  EXPECT_TRUE(parsed->options.skip_unchanged);
+  EXPECT_EQ(parsed->options.previous_source_digest, kDigestA);
+  EXPECT_EQ(parsed->options.previous_destination_digest, kDigestB);
+  auto first_run = Parse(RequiredPlus({"--skip-unchanged"}));
+  ASSERT_TRUE(first_run.ok()) << first_run.error();
+  EXPECT_TRUE(first_run->options.previous_source_digest.empty());
+  auto defaults = Parse(Required());
+  ASSERT_TRUE(defaults.ok()) << defaults.error();
+  EXPECT_FALSE(defaults->options.skip_unchanged);
+}
+
 TEST(PullOptionsTest, RejectsBadValuesNamingTheFlag) {
   struct Case {
     std::vector<std::string> args;
@@ -139,6 +157,13 @@ TEST(PullOptionsTest, RejectsBadValuesNamingTheFlag) {
       {RequiredPlus({"--timeout=soon"}), "--timeout"},
       {RequiredPlus({"--no-such-flag=1"}), "--no-such-flag"},
       {RequiredPlus({"--exclude"}), "--exclude"},
+      {RequiredPlus({"--skip-unchanged", "--previous-source-digest=sha256:00",
+                     "--previous-destination-digest=" + kDigestB}),
+       "--previous-source-digest"},
+      {RequiredPlus({"--skip-unchanged", "--previous-source-digest=" + kDigestA}), "go together"},
+      {RequiredPlus(
+           {"--previous-source-digest=" + kDigestA, "--previous-destination-digest=" + kDigestB}),
+       "need --skip-unchanged"},
   };
   for (const Case& c : cases) {
     auto parsed = Parse(c.args);

@@ -30,6 +30,9 @@ nlohmann::ordered_json ToJson(const PullResult& r, const std::string& reason) {
   j["verification"] = {{"mode", std::string(VerificationName(r.verification.mode))},
                        {"checked", r.verification.checked},
                        {"mismatches", r.verification.mismatches}};
+  j["unchanged"] = r.unchanged;
+  if (!r.source_digest.empty()) j["sourceDigest"] = r.source_digest;
+  if (!r.destination_digest.empty()) j["destinationDigest"] = r.destination_digest;
   return j;
 }
 

@@ -6,7 +6,13 @@
 //   {"result": "Succeeded", "exitCode": 0, "reason": "", "retryable": false,
 //    "bytesTransferred": 0, "bytesTotal": 0, "filesTransferred": 0,
 //    "filesTotal": 0, "filesDeleted": 0, "durationSeconds": 0.0,
-//    "verification": {"mode": "none", "checked": 0, "mismatches": 0}}
+//    "verification": {"mode": "none", "checked": 0, "mismatches": 0},
+//    "unchanged": false, "sourceDigest": "sha256:...",
+//    "destinationDigest": "sha256:..."}
+//
+// The digests appear only when the run took them (--skip-unchanged) and
+// succeeded; "unchanged" says the transfer was skipped because neither tree
+// changed since the previous digests (mover/unchanged_check.h).
 //
 // Thread-safety: value types and pure functions, except
 // WriteTerminationLog, which writes the named file.
@@ -46,6 +52,10 @@ struct PullResult {
   TransferStats stats;  // of the transfer pass
   double duration_seconds = 0.0;
   VerificationSummary verification;
+  bool unchanged = false;  // the transfer was skipped: neither tree changed
+  // Bound digests to record for the next run; empty when not taken.
+  std::string source_digest;
+  std::string destination_digest;
 };
 
 // The JSON above, at most kMaxTerminationMessageBytes: an over-long reason

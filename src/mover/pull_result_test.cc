@@ -38,6 +38,20 @@ TEST(PullResultTest, MessageHasTheContractFields) {
   EXPECT_DOUBLE_EQ(j.at("durationSeconds").get<double>(), 1.5);
   EXPECT_EQ(j.at("verification"),
             nlohmann::json({{"mode", "sample"}, {"checked", 4}, {"mismatches", 0}}));
+  EXPECT_EQ(j.at("unchanged"), false);
+  EXPECT_FALSE(j.contains("sourceDigest")) << "digests appear only when taken";
+  EXPECT_FALSE(j.contains("destinationDigest"));
+}
+
+TEST(PullResultTest, UnchangedRunCarriesItsDigests) {
+  PullResult r = Sample();
+  r.unchanged = true;
+  r.source_digest = "sha256:" + std::string(64, 'a');
+  r.destination_digest = "sha256:" + std::string(64, 'b');
+  const auto j = nlohmann::json::parse(TerminationMessage(r));
+  EXPECT_EQ(j.at("unchanged"), true);
+  EXPECT_EQ(j.at("sourceDigest"), r.source_digest);
+  EXPECT_EQ(j.at("destinationDigest"), r.destination_digest);
 }
 
 TEST(PullResultTest, LongReasonIsCutToFitAndKeepsTheNumbers) {

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "agent_fixture.h"
+#include "base/tree_digest.h"
 #include "mover/pull.h"
 
 namespace drs::mover {
@@ -60,6 +61,94 @@ TEST_F(MoverGateTest, PullsAndVerifiesThroughTheRealGate) {
   }
   EXPECT_EQ(Read(Path("dest/file.txt")), "hello from shop\n");
   EXPECT_EQ(Read(Path("dest/dir/nested/deep.txt")), "deep\n");
+}
+
+// The digests one run reports, as the controller passes them to the next.
+PullOptions WithPrevious(PullOptions o, const PullResult& last) {
+  o.skip_unchanged = true;
+  o.previous_source_digest = last.source_digest;
+  o.previous_destination_digest = last.destination_digest;
+  return o;
+}
+
+TEST_F(MoverGateTest, SkipsAnUnchangedVolumeAndCopiesAnyChange) {
+  StartAgent();
+  PullOptions o = Options("pvc/shop/data/");
+  o.skip_unchanged = true;
+  const PullResult first = RunPull(o, {});
+  ASSERT_TRUE(first.succeeded) << first.reason;
+  EXPECT_FALSE(first.unchanged);
+  EXPECT_GT(first.stats.files_transferred, 0);
+  ASSERT_TRUE(IsTreeDigestValue(first.source_digest)) << first.source_digest;
+  ASSERT_TRUE(IsTreeDigestValue(first.destination_digest)) << first.destination_digest;
+
+  const PullResult second = RunPull(WithPrevious(o, first), {});
+  ASSERT_TRUE(second.succeeded) << second.reason;
+  EXPECT_TRUE(second.unchanged);
+  EXPECT_EQ(second.stats.files_transferred, 0);
+  EXPECT_EQ(second.stats.regular_files_total, first.stats.regular_files_total);
+  EXPECT_EQ(second.source_digest, first.source_digest);
+  EXPECT_EQ(second.destination_digest, first.destination_digest);
+  EXPECT_FALSE(fs::exists(Path("dest/.dr-syncer-tmp"))) << "a skipped run touched the copy";
+
+  // A change at the source is copied.
+  std::ofstream(VolumeDir("shop") + "/file.txt", std::ios::trunc) << "changed at the source\n";
+  const PullResult third = RunPull(WithPrevious(o, second), {});
+  ASSERT_TRUE(third.succeeded) << third.reason;
+  EXPECT_FALSE(third.unchanged);
+  EXPECT_EQ(Read(Path("dest/file.txt")), "changed at the source\n");
+  EXPECT_NE(third.source_digest, second.source_digest);
+
+  // A change to the copy is repaired, though the source did not change.
+  std::ofstream(Path("dest/dir/nested/deep.txt"), std::ios::trunc) << "edited in DR\n";
+  const PullResult fourth = RunPull(WithPrevious(o, third), {});
+  ASSERT_TRUE(fourth.succeeded) << fourth.reason;
+  EXPECT_FALSE(fourth.unchanged);
+  EXPECT_EQ(Read(Path("dest/dir/nested/deep.txt")), "deep\n");
+  EXPECT_EQ(fourth.source_digest, third.source_digest);
+
+  // Other settings never match a digest recorded under the old ones.
+  PullOptions excluding = WithPrevious(o, fourth);
+  excluding.excludes = {"/dir/"};
+  const PullResult fifth = RunPull(excluding, {});
+  ASSERT_TRUE(fifth.succeeded) << fifth.reason;
+  EXPECT_FALSE(fifth.unchanged);
+
+  // And with verification, an unchanged volume is still checked.
+  PullOptions verifying = WithPrevious(excluding, fifth);
+  verifying.verification = Verification::kFull;
+  const PullResult sixth = RunPull(verifying, {});
+  ASSERT_TRUE(sixth.succeeded) << sixth.reason;
+  EXPECT_TRUE(sixth.unchanged);
+  EXPECT_GT(sixth.verification.checked, 0);
+  EXPECT_EQ(sixth.verification.mismatches, 0);
+  // Verifying touched the copy's temp dir, so its digest was taken again;
+  // the next run still finds it unchanged.
+  const PullResult seventh = RunPull(WithPrevious(excluding, sixth), {});
+  ASSERT_TRUE(seventh.succeeded) << seventh.reason;
+  EXPECT_TRUE(seventh.unchanged);
+  EXPECT_TRUE(Eventually(
+      [&] { return AgentLog().find("tree digest of pvc/shop/data/") != std::string::npos; }));
+}
+
+TEST_F(MoverGateTest, WithoutASourceDigestTheTransferRunsInFull) {
+  StartAgent();
+  PullOptions o = Options("pvc/shop/data/");
+  o.skip_unchanged = true;
+  const PullResult first = RunPull(o, {});
+  ASSERT_TRUE(first.succeeded) << first.reason;
+  // Digests from elsewhere (another volume's) never match: copied again.
+  PullOptions stale = WithPrevious(o, first);
+  stale.previous_source_digest = "sha256:" + std::string(64, '0');
+  const PullResult second = RunPull(stale, {});
+  ASSERT_TRUE(second.succeeded) << second.reason;
+  EXPECT_FALSE(second.unchanged);
+  // A mover key the agent no longer lists gets no digest and no transfer.
+  WriteAccess(nlohmann::json::array());
+  ASSERT_TRUE(Eventually([&] {
+    const PullResult r = RunPull(WithPrevious(o, second), {});
+    return !r.succeeded && !r.unchanged && r.source_digest.empty();
+  }));
 }
 
 TEST_F(MoverGateTest, AVolumeTheKeyMayNotReadIsATerminalRefusal) {
