@@ -204,15 +204,23 @@ Status RunDataSet(const RunContext& context, const std::vector<Side>& sides, int
       if (error) return InternalError("cannot create " + target.dest + ": " + error.message());
       DRS_RETURN_IF_ERROR(PrepareDestination(target, side));
       DRS_ASSIGN_OR_RETURN(RunMeasure initial, TimedRun(context, side, target, label));
+      // The re-sync gets this run's digests, as from the controller.
+      target.previous_source_digest = initial.source_digest;
+      target.previous_destination_digest = initial.destination_digest;
       DRS_RETURN_IF_ERROR(CheckCopy(target, set.stats, label));
       std::cerr << "data_bench: " << label << " initial copy " << Fixed(initial.wall_s, 2) << " s"
                 << std::endl;
       set.runs[side].initial.push_back(std::move(initial));
       if (!set.resync) continue;
       DRS_ASSIGN_OR_RETURN(RunMeasure again, TimedRun(context, side, target, label + "-resync"));
-      if (side == Side::kOurs && again.files_transferred != 0) {
+      const bool pull = side == Side::kOurs || side == Side::kOursNoSkip;
+      if (pull && again.files_transferred != 0) {
         return InternalError(label + ": the no-change re-sync transferred " +
                              std::to_string(again.files_transferred) + " files");
+      }
+      if (side == Side::kOurs && !again.unchanged) {
+        return InternalError(label + ": the no-change re-sync was not skipped as unchanged (see " +
+                             label + "-resync.log)");
       }
       std::cerr << "data_bench: " << label << " no-change re-sync " << Fixed(again.wall_s, 2)
                 << " s" << std::endl;
@@ -354,15 +362,16 @@ int Run(const Flags& flags) {
 int main(int argc, char** argv) {
   using drs::bench::Fail;
   (void)drs::InitLogging("warn", drs::LogFormat::kText);
-  auto flags = drs::bench::Flags::Parse(argc, argv,
-                                        {{"agent", DRS_AGENT_BINARY},
-                                         {"work", ""},
-                                         {"large-mib", "1024"},
-                                         {"large-files", "4"},
-                                         {"small-files", "100000"},
-                                         {"reps", "3"},
-                                         {"sides", "ours,baseline,opts-noax,opts,opts-agent"},
-                                         {"sshd", "/usr/sbin/sshd"}});
+  auto flags =
+      drs::bench::Flags::Parse(argc, argv,
+                               {{"agent", DRS_AGENT_BINARY},
+                                {"work", ""},
+                                {"large-mib", "1024"},
+                                {"large-files", "4"},
+                                {"small-files", "100000"},
+                                {"reps", "3"},
+                                {"sides", "ours,baseline,ours-noskip,opts-noax,opts,opts-agent"},
+                                {"sshd", "/usr/sbin/sshd"}});
   if (!flags.ok()) return Fail(flags.error());
   return drs::bench::Run(*flags);
 }

@@ -181,8 +181,17 @@ void PrintSteps(const Report& report, const std::vector<DataSetRuns>& sets) {
       {"agent side (its sshd, gate, Landlock): mover's command to the agent ÷ to "
        "plain sshd",
        Side::kOptsAgent, Side::kOpts});
-  steps.push_back(
-      {"pull process: `pull` ÷ the mover's command run directly", Side::kOurs, Side::kOptsAgent});
+  if (has(Side::kOursNoSkip)) {
+    steps.push_back(
+        {"pull process: `pull` without `--skip-unchanged` ÷ the mover's command run "
+         "directly",
+         Side::kOursNoSkip, Side::kOptsAgent});
+    steps.push_back({"skipping unchanged volumes: `pull` ÷ the same without `--skip-unchanged`",
+                     Side::kOurs, Side::kOursNoSkip});
+  } else {
+    steps.push_back(
+        {"pull process: `pull` ÷ the mover's command run directly", Side::kOurs, Side::kOptsAgent});
+  }
   steps.push_back({"**all: ours ÷ baseline**", Side::kOurs, Side::kBaseline});
   for (const auto& step : steps) {
     std::vector<std::string> row = {step.title};

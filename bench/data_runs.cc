@@ -54,16 +54,25 @@ std::vector<std::string> ClientArgv(const RunContext& c, Side side, const RunTar
   const std::string logical = std::string("pvc/") + kBenchNamespace + "/" + t.claim + "/";
   switch (side) {
     case Side::kOurs:
-      return {c.agent_binary,
-              "pull",
-              "--host=127.0.0.1",
-              "--port=" + std::to_string(s.agent_port()),
-              "--path=" + logical,
-              "--dest=" + t.dest,
-              "--identity-file=" + s.client_key(),
-              "--known-hosts-file=" + s.known_hosts(),
-              "--termination-log=" + result_path,
-              "--timeout=0"};
+    case Side::kOursNoSkip: {
+      std::vector<std::string> argv = {c.agent_binary,
+                                       "pull",
+                                       "--host=127.0.0.1",
+                                       "--port=" + std::to_string(s.agent_port()),
+                                       "--path=" + logical,
+                                       "--dest=" + t.dest,
+                                       "--identity-file=" + s.client_key(),
+                                       "--known-hosts-file=" + s.known_hosts(),
+                                       "--termination-log=" + result_path,
+                                       "--timeout=0"};
+      // As the controller runs it by default (skipUnchanged: true).
+      if (side == Side::kOurs) argv.emplace_back("--skip-unchanged");
+      if (side == Side::kOurs && !t.previous_source_digest.empty()) {
+        argv.push_back("--previous-source-digest=" + t.previous_source_digest);
+        argv.push_back("--previous-destination-digest=" + t.previous_destination_digest);
+      }
+      return argv;
+    }
     case Side::kBaseline:
       // The plain command of the issue. -F /dev/null keeps root's own ssh
       // config out; BatchMode turns a failed login into an error, not a
@@ -95,13 +104,17 @@ std::string Tail(const std::string& path) {
 }
 
 // The pull's termination message: it must say Succeeded.
-Result<std::int64_t> PullFilesTransferred(const std::string& path) {
+Status ReadPullResult(const std::string& path, RunMeasure& m) {
   DRS_ASSIGN_OR_RETURN(std::string text, ReadFileToString(path));
   const auto doc = nlohmann::json::parse(text, nullptr, false);
   if (doc.is_discarded() || doc.value("result", "") != "Succeeded") {
     return InternalError("the pull did not succeed: " + text);
   }
-  return doc.value("filesTransferred", std::int64_t{-1});
+  m.files_transferred = doc.value("filesTransferred", std::int64_t{-1});
+  m.unchanged = doc.value("unchanged", false);
+  m.source_digest = doc.value("sourceDigest", "");
+  m.destination_digest = doc.value("destinationDigest", "");
+  return OkStatus();
 }
 
 void AwaitIdleServer(pid_t root, std::size_t idle_size) {
@@ -125,16 +138,19 @@ const char* SideId(Side side) {
       return "opts";
     case Side::kOptsAgent:
       return "opts-agent";
+    case Side::kOursNoSkip:
+      return "ours-noskip";
   }
   return "?";
 }
 
 Result<Side> ParseSide(const std::string& id) {
-  for (Side side :
-       {Side::kOurs, Side::kBaseline, Side::kOptsNoAclXattr, Side::kOpts, Side::kOptsAgent}) {
+  for (Side side : {Side::kOurs, Side::kBaseline, Side::kOptsNoAclXattr, Side::kOpts,
+                    Side::kOptsAgent, Side::kOursNoSkip}) {
     if (id == SideId(side)) return side;
   }
-  return InvalidError("unknown side '" + id + "' (ours, baseline, opts-noax, opts, opts-agent)");
+  return InvalidError("unknown side '" + id +
+                      "' (ours, baseline, opts-noax, opts, opts-agent, ours-noskip)");
 }
 
 const char* SideTitle(Side side) {
@@ -149,6 +165,8 @@ const char* SideTitle(Side side) {
       return "mover's rsync command → plain sshd";
     case Side::kOptsAgent:
       return "mover's rsync command → agent (no pull process)";
+    case Side::kOursNoSkip:
+      return "`pull` without `--skip-unchanged` → agent";
   }
   return "?";
 }
@@ -159,7 +177,8 @@ Result<RunMeasure> TimedRun(const RunContext& c, Side side, const RunTarget& tar
   const std::string result_path = c.log_dir + "/" + label + ".result.json";
   UniqueFd log(::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
   if (!log.valid()) return InternalError("cannot open " + log_path + ": " + std::strerror(errno));
-  const bool to_agent = side == Side::kOurs || side == Side::kOptsAgent;
+  const bool to_agent =
+      side == Side::kOurs || side == Side::kOptsAgent || side == Side::kOursNoSkip;
   const pid_t server = to_agent ? c.servers->agent_pid() : c.servers->plain_sshd_pid();
   // Nothing the last run wrote may still be on its way to the disk.
   ::sync();
@@ -195,8 +214,8 @@ Result<RunMeasure> TimedRun(const RunContext& c, Side side, const RunTarget& tar
                          std::to_string(status) + "; its log " + log_path + " ends:\n" +
                          Tail(log_path));
   }
-  if (side == Side::kOurs) {
-    DRS_ASSIGN_OR_RETURN(m.files_transferred, PullFilesTransferred(result_path));
+  if (side == Side::kOurs || side == Side::kOursNoSkip) {
+    DRS_RETURN_IF_ERROR(ReadPullResult(result_path, m));
   }
   return m;
 }

@@ -40,9 +40,9 @@
 
 namespace drs::bench {
 
-enum class Side { kOurs, kBaseline, kOptsNoAclXattr, kOpts, kOptsAgent };
+enum class Side { kOurs, kBaseline, kOptsNoAclXattr, kOpts, kOptsAgent, kOursNoSkip };
 
-// "ours", "baseline", "opts-noax", "opts", "opts-agent".
+// "ours", "baseline", "opts-noax", "opts", "opts-agent", "ours-noskip".
 const char* SideId(Side side);
 Result<Side> ParseSide(const std::string& id);
 // How the report names a side.
@@ -53,6 +53,10 @@ struct RunTarget {
   std::string claim;       // pvc/bench/<claim>/
   std::string volume_dir;  // its directory in the kubelet tree
   std::string dest;        // the destination, on the same disk
+  // Ours: the digests of the run before, as the controller passes them
+  // (empty for an initial copy).
+  std::string previous_source_digest;
+  std::string previous_destination_digest;
 };
 
 struct RunContext {
@@ -71,7 +75,11 @@ struct RunMeasure {
   double agent_cpu_s = 0;
   TreeMemory mover_memory;
   TreeMemory agent_memory;
-  std::int64_t files_transferred = -1;  // from the pull's result (ours only)
+  // From the pull's result (ours and ours-noskip only).
+  std::int64_t files_transferred = -1;
+  bool unchanged = false;  // the transfer was skipped
+  std::string source_digest;
+  std::string destination_digest;
 };
 
 // Runs `side` once from `target.volume_dir` into `target.dest` (which the
