@@ -2,11 +2,13 @@
 // deploys the agents into `source`, where the process kubelet runs them (the
 // real sshd and rsync gate), and runs mover Jobs in `dr`, where the process
 // kubelet runs the real `dr-syncer-agent pull`. A claim's files arrive in its
-// DR copy intact, a second run transfers only the changes and propagates
+// DR copy intact, a run with nothing changed skips its transfer
+// (skipUnchanged), the next one transfers only the changes and propagates
 // deletions, and status and metrics report each run.
 
 #include <filesystem>
 
+#include "base/tree_digest.h"
 #include "e2e/datasync_fixture.h"
 
 namespace drs::testing {
@@ -15,7 +17,49 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-class DataSyncE2eTest : public DataSyncFixture {};
+class DataSyncE2eTest : public DataSyncFixture {
+ protected:
+  // The claim's mover Job created at `created_at` (its lastSyncTime), or null.
+  json MoverJobCreatedAt(const std::string& created_at) {
+    auto jobs = dr_.dynamic->List(kJobsGvr, dr_ns_, {});
+    if (!jobs.ok()) return nullptr;
+    for (const auto& j : jobs->items) {
+      if (kube::Annotations(j)["dr-syncer.io/created-at"] == created_at) return j;
+    }
+    return nullptr;
+  }
+
+  // The mover container's termination message of the Job's pod, parsed
+  // (null when there is none yet).
+  json TerminationMessage(const std::string& job) {
+    auto pods = dr_.dynamic->List(kPodsGvr, dr_ns_, {.label_selector = "job-name=" + job});
+    if (!pods.ok()) return nullptr;
+    for (const auto& p : pods->items) {
+      for (const auto& c : p["status"].value("containerStatuses", json::array())) {
+        if (c.value("name", "") != "mover") continue;
+        const std::string text = c.value("state", json::object())
+                                     .value("terminated", json::object())
+                                     .value("message", "");
+        auto parsed = json::parse(text, nullptr, false);
+        if (parsed.is_object()) return parsed;
+      }
+    }
+    return nullptr;
+  }
+
+  static bool HasArg(const json& job, const std::string& arg) {
+    const json::json_pointer args("/spec/template/spec/containers/0/args");
+    for (const auto& a : job.value(args, json::array())) {
+      if (a == arg) return true;
+    }
+    return false;
+  }
+};
+
+// A claim status' digest, when it is one.
+bool HasDigest(const json& status, const std::string& field) {
+  return IsTreeDigestValue(status.value(field, ""));
+}
 
 TEST_F(DataSyncE2eTest, ClaimDataArrivesAndTheSecondRunCopiesOnlyChanges) {
   auto syncer = StartDrSyncer("datasync", {"--agent-image=registry.example/dr-syncer-agent:e2e",
@@ -74,13 +118,51 @@ TEST_F(DataSyncE2eTest, ClaimDataArrivesAndTheSecondRunCopiesOnlyChanges) {
       << metrics;
   EXPECT_EQ(MetricValue(metrics, "drs_pvc_sync_files_total" + labels), 54);
   EXPECT_GT(MetricValue(metrics, "drs_pvc_sync_last_success_timestamp_seconds" + labels), 0);
+  // skipUnchanged is on by default: the first run recorded both trees' digests.
+  EXPECT_TRUE(HasDigest(first, "sourceDigest")) << first.dump();
+  EXPECT_TRUE(HasDigest(first, "destinationDigest")) << first.dump();
 
-  // Change one file, add one, delete one: the second run moves only those.
+  // Nothing changed: the next sync checks both trees and skips the transfer.
+  ASSERT_TRUE(SyncNow("unchanged")) << syncer.Log();
+  ASSERT_TRUE(WaitSynced(first.value("lastSyncTime", ""), std::chrono::seconds(120)))
+      << ClaimStatus().dump() << "\n"
+      << syncer.Log();
+  const json unchanged = ClaimStatus();
+  // 3 MiB and a few hundred bytes in 54 files.
+  EXPECT_EQ(unchanged.value("message", ""),
+            "unchanged since the last sync: 54 files, 3.0 MiB checked, nothing transferred")
+      << unchanged.dump();
+  EXPECT_EQ(unchanged.value("files", 0), 0) << unchanged.dump();
+  EXPECT_EQ(unchanged.value("bytes", 0), 0) << unchanged.dump();
+  EXPECT_TRUE(HasDigest(unchanged, "sourceDigest")) << unchanged.dump();
+  EXPECT_TRUE(HasDigest(unchanged, "destinationDigest")) << unchanged.dump();
+  EXPECT_EQ(Tree(DrData()), Tree(SourceData()));
+  // The mover got the first run's digests and said it skipped.
+  const json unchanged_job = MoverJobCreatedAt(unchanged.value("lastSyncTime", ""));
+  ASSERT_FALSE(unchanged_job.is_null()) << unchanged.dump();
+  EXPECT_TRUE(HasArg(unchanged_job, "--skip-unchanged")) << unchanged_job.dump();
+  EXPECT_TRUE(HasArg(unchanged_job,
+                     "--previous-source-digest=" + first.value("sourceDigest", std::string("-"))))
+      << unchanged_job.dump();
+  EXPECT_TRUE(HasArg(unchanged_job, "--previous-destination-digest=" +
+                                        first.value("destinationDigest", std::string("-"))))
+      << unchanged_job.dump();
+  const json message = TerminationMessage(kube::Name(unchanged_job));
+  ASSERT_TRUE(message.is_object()) << kube::Name(unchanged_job);
+  EXPECT_EQ(message.value("result", ""), "Succeeded") << message.dump();
+  EXPECT_EQ(message.value("unchanged", false), true) << message.dump();
+  EXPECT_EQ(message.value("filesTransferred", -1), 0) << message.dump();
+  EXPECT_EQ(message.value("filesTotal", -1), 54) << message.dump();
+  EXPECT_EQ(message.value("sourceDigest", ""), unchanged.value("sourceDigest", ""));
+  EXPECT_EQ(message.value("destinationDigest", ""), unchanged.value("destinationDigest", ""));
+  EXPECT_EQ(MetricValue(ScrapeMetrics(port), "drs_pvc_sync_unchanged_total" + labels), 1);
+
+  // Change one file, add one, delete one: the next run moves only those.
   Write(SourceData() / "a.txt", "alpha, changed\n");
   Write(SourceData() / "new.txt", "new\n");
   fs::remove(SourceData() / "many/7");
   ASSERT_TRUE(SyncNow("second")) << syncer.Log();
-  ASSERT_TRUE(WaitSynced(first.value("lastSyncTime", ""), std::chrono::seconds(120)))
+  ASSERT_TRUE(WaitSynced(unchanged.value("lastSyncTime", ""), std::chrono::seconds(120)))
       << ClaimStatus().dump() << "\n"
       << syncer.Log();
   EXPECT_EQ(Tree(DrData()), Tree(SourceData()));
@@ -91,7 +173,13 @@ TEST_F(DataSyncE2eTest, ClaimDataArrivesAndTheSecondRunCopiesOnlyChanges) {
             static_cast<std::int64_t>(std::string("alpha, changed\nnew\n").size()))
       << second.dump();
   EXPECT_NE(second.value("message", "").find("1 deleted"), std::string::npos) << second.dump();
-  EXPECT_EQ(MetricValue(ScrapeMetrics(port), "drs_pvc_sync_files_total" + labels), 56);
+  // New digests for the changed trees, for the run after.
+  EXPECT_TRUE(HasDigest(second, "sourceDigest")) << second.dump();
+  EXPECT_NE(second.value("sourceDigest", ""), unchanged.value("sourceDigest", ""));
+  EXPECT_NE(second.value("destinationDigest", ""), unchanged.value("destinationDigest", ""));
+  const std::string after = ScrapeMetrics(port);
+  EXPECT_EQ(MetricValue(after, "drs_pvc_sync_files_total" + labels), 56);
+  EXPECT_EQ(MetricValue(after, "drs_pvc_sync_unchanged_total" + labels), 1);
 
   // The superseded Job is cleaned up; the newest stays with its outcome.
   EXPECT_TRUE(PollFor(

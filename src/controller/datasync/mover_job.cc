@@ -5,6 +5,7 @@
 #include "api/duration.h"
 #include "base/base64.h"
 #include "base/rfc3339.h"
+#include "base/tree_digest.h"
 #include "controller/datasync/names.h"
 #include "sshkeys/known_hosts.h"
 #include "sync/keys.h"
@@ -90,6 +91,16 @@ std::vector<std::string> MoverArgs(const MoverJobSettings& s) {
   args.push_back("--verification=" + std::string(api::VerificationModeName(c.verification_mode)));
   if (c.verification_mode == api::VerificationMode::kSample) {
     args.push_back("--sample-percent=" + std::to_string(c.sample_percent));
+  }
+  if (c.skip_unchanged) {
+    args.push_back("--skip-unchanged");
+    // Both or neither: a skip needs both trees to match, and a malformed
+    // value (a hand-edited status) would be a usage error of every run.
+    if (IsTreeDigestValue(s.previous_source_digest) &&
+        IsTreeDigestValue(s.previous_destination_digest)) {
+      args.push_back("--previous-source-digest=" + s.previous_source_digest);
+      args.push_back("--previous-destination-digest=" + s.previous_destination_digest);
+    }
   }
   args.push_back("--termination-log=" + std::string(kTerminationLog));
   args.push_back("--timeout=" + api::FormatDuration(c.timeout));

@@ -1,5 +1,7 @@
 #include "controller/datasync/mover_job.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "base/base64.h"
@@ -67,6 +69,7 @@ TEST(MoverJobTest, ArgsFollowTheContract) {
                                          "--rsync-option=-z",
                                          "--verification=sample",
                                          "--sample-percent=25",
+                                         "--skip-unchanged",
                                          "--termination-log=/dev/termination-log",
                                          "--timeout=45m0s"};
   EXPECT_EQ(MoverArgs(s), want);
@@ -77,6 +80,47 @@ TEST(MoverJobTest, ArgsFollowTheContract) {
                  a.starts_with("--sample-percent"))
         << a;
   }
+}
+
+// The flags of skipUnchanged, in order, among a mover's args.
+std::vector<std::string> SkipArgs(const MoverJobSettings& s) {
+  std::vector<std::string> out;
+  for (const auto& a : MoverArgs(s)) {
+    if (a.starts_with("--skip-unchanged") || a.starts_with("--previous-")) out.push_back(a);
+  }
+  return out;
+}
+
+TEST(MoverJobTest, SkipUnchangedPassesTheRecordedDigestsOnlyAsAPair) {
+  const std::string src = "sha256:" + std::string(64, '1');
+  const std::string dst = "sha256:" + std::string(64, '2');
+  MoverJobSettings s = Settings();
+  ASSERT_TRUE(s.config.skip_unchanged);  // the API's default
+
+  // First run of a claim: nothing recorded yet.
+  EXPECT_EQ(SkipArgs(s), std::vector<std::string>{"--skip-unchanged"});
+
+  s.previous_source_digest = src;
+  s.previous_destination_digest = dst;
+  EXPECT_EQ(SkipArgs(s),
+            (std::vector<std::string>{"--skip-unchanged", "--previous-source-digest=" + src,
+                                      "--previous-destination-digest=" + dst}));
+  // The flags come before the termination log, so the contract's order holds.
+  const auto args = MoverArgs(s);
+  EXPECT_LT(std::find(args.begin(), args.end(), "--skip-unchanged"),
+            std::find(args.begin(), args.end(), "--termination-log=/dev/termination-log"));
+
+  // Half a pair, or a malformed value (a hand-edited status): no digests,
+  // the mover copies as without them.
+  s.previous_destination_digest.clear();
+  EXPECT_EQ(SkipArgs(s), std::vector<std::string>{"--skip-unchanged"});
+  s.previous_destination_digest = "sha256:nothex";
+  EXPECT_EQ(SkipArgs(s), std::vector<std::string>{"--skip-unchanged"});
+
+  // skipUnchanged off: none of the flags, whatever is recorded.
+  s.previous_destination_digest = dst;
+  s.config.skip_unchanged = false;
+  EXPECT_EQ(SkipArgs(s), std::vector<std::string>{});
 }
 
 TEST(MoverJobTest, JobIsASuspendedSingleTryWithDeadlineAndTtl) {
