@@ -1,17 +1,19 @@
 #include "mover/stop_on_signal.h"
 
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <array>
+#include <cerrno>
+#include <cstdint>
 #include <cstdio>
-#include <ctime>
 
 #include "mover/pull_result.h"
 
 namespace drs::mover {
 namespace {
-
-// How often the waiter checks whether it should end.
-constexpr long kPollNanos = 200'000'000;
 
 sigset_t StopSignals() {
   sigset_t set;
@@ -26,12 +28,28 @@ sigset_t StopSignals() {
 StopOnSignal::StopOnSignal() {
   const sigset_t set = StopSignals();
   pthread_sigmask(SIG_BLOCK, &set, &old_mask_);
-  waiter_ = std::jthread([this, set](std::stop_token own) {
-    const timespec poll{0, kPollNanos};
+  // The waiter sleeps until a signal arrives or this object dies: a timed
+  // poll would hold every pull's exit up by part of its period.
+  signals_ = UniqueFd(::signalfd(-1, &set, SFD_CLOEXEC));
+  wake_ = UniqueFd(::eventfd(0, EFD_CLOEXEC));
+  if (!signals_.valid() || !wake_.valid()) {
+    // Out of descriptors before anything ran: signals keep their usual
+    // effect rather than being blocked with nobody to read them.
+    pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
+    return;
+  }
+  waiter_ = std::jthread([this] {
+    std::array<pollfd, 2> fds = {pollfd{.fd = signals_.get(), .events = POLLIN, .revents = 0},
+                                 pollfd{.fd = wake_.get(), .events = POLLIN, .revents = 0}};
     bool signalled = false;
-    while (!own.stop_requested()) {
-      const int sig = sigtimedwait(&set, nullptr, &poll);
-      if (sig != SIGTERM && sig != SIGINT) continue;
+    for (;;) {
+      if (::poll(fds.data(), fds.size(), -1) < 0) {
+        if (errno == EINTR) continue;
+        return;
+      }
+      if (fds[1].revents != 0) return;
+      signalfd_siginfo info{};
+      if (::read(signals_.get(), &info, sizeof info) != static_cast<ssize_t>(sizeof info)) continue;
       if (signalled) {
         std::fprintf(stderr, "dr-syncer-agent pull: second signal, exiting now\n");
         _exit(kExitRetryable);
@@ -43,8 +61,11 @@ StopOnSignal::StopOnSignal() {
 }
 
 StopOnSignal::~StopOnSignal() {
-  waiter_.request_stop();
-  waiter_.join();
+  if (waiter_.joinable()) {
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const ssize_t ignored = ::write(wake_.get(), &one, sizeof one);
+    waiter_.join();
+  }
   pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
 }
 

@@ -12,6 +12,8 @@
 #include <stop_token>
 #include <thread>
 
+#include "base/unique_fd.h"
+
 namespace drs::mover {
 
 class StopOnSignal {
@@ -26,6 +28,8 @@ class StopOnSignal {
  private:
   std::stop_source source_;
   sigset_t old_mask_;
+  UniqueFd signals_;  // signalfd of SIGTERM and SIGINT
+  UniqueFd wake_;     // eventfd: tells the waiter to end
   std::jthread waiter_;
 };
 
