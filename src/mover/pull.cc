@@ -18,6 +18,7 @@
 #include "mover/rsync_exit.h"
 #include "mover/rsync_pass.h"
 #include "mover/rsync_verification.h"
+#include "mover/shared_ssh_connection.h"
 #include "mover/unchanged_check.h"
 
 namespace drs::mover {
@@ -306,8 +307,11 @@ void RecordDigests(const PullOptions& o, const TreeDigest& source,
 
 }  // namespace
 
-PullResult RunPull(const PullOptions& o, std::stop_token stop, const PullHooks& hooks) {
+PullResult RunPull(const PullOptions& options, std::stop_token stop, const PullHooks& hooks) {
   const auto started = Steady::now();
+  const SharedSshConnection shared(options.ssh_program);
+  PullOptions o = options;
+  o.ssh_control_path = shared.path();
   PullResult r;
   r.verification.mode = o.verification;
   Status ready = CheckDestination(o.dest);

@@ -52,6 +52,9 @@ struct PullOptions {
   // Seeds the sample of `--verification sample`; 0 picks a random seed. Not
   // a flag: tests set it to make a sample reproducible.
   std::uint64_t sample_seed = 0;
+  // The control socket of the pull's shared ssh connection
+  // (mover/shared_ssh_connection.h). Not a flag: RunPull sets it.
+  std::string ssh_control_path;
 };
 
 // What ParsePullFlags found: the options, or that --help was asked for.

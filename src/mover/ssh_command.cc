@@ -1,5 +1,7 @@
 #include "mover/ssh_command.h"
 
+#include "mover/shared_ssh_connection.h"
+
 namespace drs::mover {
 namespace {
 
@@ -47,6 +49,14 @@ std::vector<std::string> BuildSshArgv(const SshTarget& t) {
       // Errors only: "Host key verification failed." still reaches stderr.
       "LogLevel=ERROR",
   };
+  if (!t.control_path.empty()) {
+    for (const std::string& option :
+         {std::string("ControlMaster=auto"), Option("ControlPath", ConfigValue(t.control_path)),
+          Option("ControlPersist", std::to_string(kSshControlPersistSeconds))}) {
+      argv.emplace_back("-o");
+      argv.push_back(option);
+    }
+  }
   for (const std::string& option : options) {
     argv.emplace_back("-o");
     argv.push_back(option);

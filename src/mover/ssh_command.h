@@ -18,6 +18,9 @@ struct SshTarget {
   std::int64_t port = 22;
   std::string identity_file;
   std::string known_hosts_file;
+  // A SharedSshConnection's socket: sessions share one connection. Empty =
+  // each ssh connects on its own.
+  std::string control_path;
 };
 
 // Seconds ssh waits for the TCP connection and the handshake.
