@@ -1,10 +1,10 @@
 #pragma once
 // RunLineProcess: runs one child (rsync) to completion while handing its
-// stdout and stderr to callbacks line by line as they arrive — rsync's
-// progress must be read while it runs, and its output can be larger than
-// anything we want to hold. Lines end at '\n' or '\r' (progress lines are
-// rewritten in place with '\r'); a line longer than kMaxLineBytes is handed
-// over in pieces.
+// stdout and stderr to callbacks line by line as they arrive — its output
+// (a verification pass lists every difference, a broken volume makes rsync
+// print an error per file) can be larger than anything we want to hold.
+// Lines end at '\n' or '\r' (what a terminal would show as a line); a line
+// longer than kMaxLineBytes is handed over in pieces.
 //
 // The child runs in its own process group (base/child_process.h). On a stop
 // request or the timeout the group gets SIGTERM first — rsync then moves a

@@ -39,9 +39,9 @@ std::string RemoteSource(const PullOptions& options);
 // rsync ... -e "<ssh>" <remote> <dest>/ for the transfer: archive mode with
 // hard links, numeric ids and sparse files (ACLs and xattrs when `support`
 // says so), --delete, the partial and temp dirs (each file appears whole,
-// renamed into place as soon as it is complete),
-// --stats and --info=progress2 without human-readable numbers, then the
-// bandwidth limit, the user's excludes and allow-listed options.
+// renamed into place as soon as it is complete), --stats without
+// human-readable numbers, then the bandwidth limit, the user's excludes and
+// allow-listed options.
 std::vector<std::string> BuildTransferArgv(const PullOptions& options, DestinationSupport support);
 
 // The verification pass: the same attributes and filters with --checksum

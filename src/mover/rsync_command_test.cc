@@ -75,7 +75,6 @@ TEST(RsyncCommandTest, TransferArgvIsTheDocumentedOne) {
                                                 "--exclude=/.dr-syncer-tmp/",
                                                 "--temp-dir=.dr-syncer-tmp",
                                                 "--stats",
-                                                "--info=progress2",
                                                 "--no-human-readable",
                                                 "-e"};
   ASSERT_GT(argv.size(), want_prefix.size() + 2);

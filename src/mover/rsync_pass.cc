@@ -3,6 +3,7 @@
 #include "base/logging.h"
 #include "mover/rsync_command.h"
 #include "mover/rsync_progress.h"
+#include "mover/rsync_stats.h"
 #include "mover/rsync_verification.h"
 
 namespace drs::mover {
@@ -15,6 +16,8 @@ constexpr std::size_t kMaxStderrTail = 16 * 1024;
 // A broken volume can make rsync print one error per file; the first ones
 // say what is wrong, the rest would bury the log.
 constexpr int kMaxLoggedStderrLines = 200;
+// Often enough that a long transfer shows life in `kubectl logs`, rarely
+// enough not to flood it.
 constexpr auto kProgressInterval = std::chrono::seconds(10);
 
 // Appends `line` + '\n' to `tail`, dropping the oldest text beyond `cap`.
@@ -28,28 +31,39 @@ void TrimToCap(std::string& tail, std::size_t cap) {
   if (tail.size() > cap) tail.erase(0, tail.size() - cap);
 }
 
+// rsync's own totals for the final progress line, when it printed --stats:
+// by then its children have been reaped, and what they did in their last
+// moments is no longer in /proc.
+std::optional<TransferIo> FinalTotals(std::string_view stdout_text) {
+  const auto stats = ParseRsyncStats(stdout_text);
+  if (!stats.ok()) return std::nullopt;
+  return TransferIo{.received = stats->bytes_received,
+                    .written = stats->literal_bytes + stats->matched_bytes};
+}
+
 }  // namespace
 
 Result<PassOutput> RunRsyncPass(const PassSpec& spec, std::stop_token stop) {
   static const auto log = GetLogger("mover");
   PassOutput out;
-  ProgressReporter progress(spec.clock != nullptr ? *spec.clock : RealClock::Get(),
-                            kProgressInterval, spec.volume);
+  ProgressMonitor progress(
+      {.clock = spec.clock != nullptr ? spec.clock : &RealClock::Get(),
+       .interval = kProgressInterval,
+       .report = [&volume = spec.volume](const ProgressLine& line) { LogProgress(volume, line); }});
   int logged_stderr = 0;
 
   LineProcessSpec process{.argv = spec.argv,
                           .envp = RsyncEnvironment(),
                           .timeout = spec.timeout,
-                          .on_started = spec.on_started};
+                          .on_started = [&](pid_t pid) {
+                            progress.Start(pid);
+                            if (spec.on_started) spec.on_started(pid);
+                          }};
   std::string command;
   for (const std::string& word : spec.argv) command += (command.empty() ? "" : " ") + word;
   log->debug(Fields("running rsync", {{"volume", spec.volume}, {"command", command}}));
   process.on_stdout_line = [&](std::string_view line) {
     if (line.empty()) return;
-    if (auto p = ParseProgressLine(line)) {
-      progress.Update(*p);
-      return;
-    }
     if (auto diff = ParseItemizeLine(line)) {
       ++out.differences;
       out.any_content_only = out.any_content_only || diff->content_only;
@@ -71,8 +85,8 @@ Result<PassOutput> RunRsyncPass(const PassSpec& spec, std::stop_token stop) {
     ++logged_stderr;
   };
   DRS_ASSIGN_OR_RETURN(out.process, RunLineProcess(process, std::move(stop)));
-  progress.Finish();
   TrimToCap(out.stdout_text, kMaxStdoutTail);
+  progress.Finish(FinalTotals(out.stdout_text));
   TrimToCap(out.stderr_text, kMaxStderrTail);
   return out;
 }
