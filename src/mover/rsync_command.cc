@@ -56,7 +56,8 @@ void AppendSshAndPaths(const PullOptions& o, std::vector<std::string>& argv) {
   const SshTarget target{.ssh_program = o.ssh_program,
                          .port = o.port,
                          .identity_file = o.identity_file,
-                         .known_hosts_file = o.known_hosts_file};
+                         .known_hosts_file = o.known_hosts_file,
+                         .control_path = o.ssh_control_path};
   argv.emplace_back("-e");
   argv.push_back(RshCommandLine(BuildSshArgv(target)));
   argv.push_back(RemoteSource(o));

@@ -55,6 +55,24 @@ TEST(SshCommandTest, PinsTheHostKeyAndOffersOnlyTheKey) {
   EXPECT_EQ(*(identity + 1), "/k/id");
 }
 
+TEST(SshCommandTest, SharesTheConnectionOnlyWhenGivenASocket) {
+  const SshTarget alone{.port = 2222, .identity_file = "/k/id", .known_hosts_file = "/k/kh"};
+  EXPECT_THAT(BuildSshArgv(alone), Not(Contains("ControlMaster=auto")));
+  SshTarget shared = alone;
+  shared.control_path = "/tmp/dr-syncer-ssh-x/control";
+  const std::vector<std::string> argv = BuildSshArgv(shared);
+  EXPECT_THAT(argv, Contains("ControlMaster=auto"));
+  EXPECT_THAT(argv, Contains("ControlPath=/tmp/dr-syncer-ssh-x/control"));
+  EXPECT_THAT(argv, Contains("ControlPersist=30"));
+  // The transfer's ssh joins the pull's connection.
+  PullOptions o = Options();
+  o.ssh_control_path = shared.control_path;
+  const std::vector<std::string> transfer = BuildTransferArgv(o, {});
+  const auto rsh = std::find(transfer.begin(), transfer.end(), "-e");
+  ASSERT_NE(rsh, transfer.end());
+  EXPECT_NE((rsh + 1)->find("ControlPath=/tmp/dr-syncer-ssh-x/control"), std::string::npos);
+}
+
 TEST(SshCommandTest, RshCommandLineQuotesWhatRsyncWouldSplit) {
   EXPECT_EQ(RshCommandLine({"ssh", "-i", "/k/my key", "-o", "UserKnownHostsFile=\"/a b\"", "x"}),
             "ssh -i '/k/my key' -o 'UserKnownHostsFile=\"/a b\"' x");

@@ -71,12 +71,25 @@ PullOptions WithPrevious(PullOptions o, const PullResult& last) {
   return o;
 }
 
+std::size_t CountOf(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
 TEST_F(MoverGateTest, SkipsAnUnchangedVolumeAndCopiesAnyChange) {
   StartAgent();
   PullOptions o = Options("pvc/shop/data/");
   o.skip_unchanged = true;
+  const std::string kLogin = "Accepted publickey for root";
+  const std::size_t logins_before = CountOf(AgentLog(), kLogin);
   const PullResult first = RunPull(o, {});
   ASSERT_TRUE(first.succeeded) << first.reason;
+  // The digest and the transfer shared one connection: one login.
+  ASSERT_TRUE(Eventually([&] { return CountOf(AgentLog(), kLogin) > logins_before; }));
+  EXPECT_EQ(CountOf(AgentLog(), kLogin), logins_before + 1);
   EXPECT_FALSE(first.unchanged);
   EXPECT_GT(first.stats.files_transferred, 0);
   ASSERT_TRUE(IsTreeDigestValue(first.source_digest)) << first.source_digest;
