@@ -31,7 +31,7 @@ namespace drs::agent {
 
 inline constexpr std::string_view kHealthCommand = "dr-syncer-health";
 // `dr-syncer-tree-digest pvc/<namespace>/<claim>/`: prints one JSON line,
-// {"digest":"sha256:...","entries":N,"files":N,"bytes":N}.
+// {"digest":"sha256:...","entries":N,"files":N,"bytes":N,"sparseFiles":N}.
 inline constexpr std::string_view kTreeDigestCommand = "dr-syncer-tree-digest";
 
 struct GateConfig {

@@ -122,7 +122,8 @@ int PrintTreeDigest(const GateFlags& flags, const GateDecision& decision, const 
   const std::string json = nlohmann::ordered_json{{"digest", digest->value},
                                                   {"entries", digest->entries},
                                                   {"files", digest->files},
-                                                  {"bytes", digest->bytes}}
+                                                  {"bytes", digest->bytes},
+                                                  {"sparseFiles", digest->sparse_files}}
                                .dump() +
                            "\n";
   const ssize_t n = write(STDOUT_FILENO, json.data(), json.size());

@@ -23,6 +23,8 @@ constexpr std::size_t kSha256Bytes = 32;
 // Records are hashed in batches: one EVP call per entry would cost more
 // than the hashing itself.
 constexpr std::size_t kFlushBytes = 64 * 1024;
+// st_blocks counts 512-byte units whatever the file system's block size.
+constexpr blkcnt_t kStatBlockBytes = 512;
 
 struct MdCtxDeleter {
   void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
@@ -76,6 +78,7 @@ class Walker {
     if (S_ISREG(st.st_mode)) {
       ++result_.files;
       result_.bytes += st.st_size;
+      if (st.st_blocks * kStatBlockBytes < st.st_size) ++result_.sparse_files;
     }
     if (buffer_.size() >= kFlushBytes) Flush();
   }

@@ -66,7 +66,20 @@ TEST_F(TreeDigestTest, SameTreeSameDigestAndCounts) {
   EXPECT_EQ(first->entries, 6);  // root, a, a/b, empty, two files
   EXPECT_EQ(first->files, 2);
   EXPECT_EQ(first->bytes, 3 + 7);
+  EXPECT_EQ(first->sparse_files, 0);
   EXPECT_EQ(Digest(root_), first->value);
+}
+
+TEST_F(TreeDigestTest, CountsSparseFiles) {
+  {
+    std::ofstream hole(Path("a/hole.img"), std::ios::binary);
+    hole.seekp(8 << 20);
+    hole << "end";
+  }
+  auto d = DigestTree(root_);
+  ASSERT_TRUE(d.ok()) << d.error().ToString();
+  EXPECT_EQ(d->sparse_files, 1);
+  EXPECT_EQ(d->files, 3);
 }
 
 TEST_F(TreeDigestTest, ReadingFilesIsNotAChange) {

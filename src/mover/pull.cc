@@ -323,6 +323,8 @@ PullResult RunPull(const PullOptions& options, std::stop_token stop, const PullH
     const PreTransferDigests pre =
         o.skip_unchanged ? CheckUnchanged(o, stop, started) : PreTransferDigests{};
     if (pre.unchanged) MarkUnchanged(o, *pre.source, r);
+    // Nothing to keep sparse: spare rsync its per-KiB hole writes.
+    if (pre.source.has_value() && pre.source->sparse_files == 0) o.sparse = false;
     // An unchanged volume is left alone, unless a verification pass is due.
     const bool touches_dest = !pre.unchanged || o.verification != Verification::kNone;
     if (touches_dest) PrepareAndRun(o, pre.unchanged, hooks, stop, started, r);

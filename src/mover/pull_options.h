@@ -55,6 +55,10 @@ struct PullOptions {
   // The control socket of the pull's shared ssh connection
   // (mover/shared_ssh_connection.h). Not a flag: RunPull sets it.
   std::string ssh_control_path;
+  // Whether rsync handles holes (--sparse). It costs rsync a write() per
+  // KiB received, so RunPull turns it off when the source's digest counted
+  // no sparse file. Not a flag: rsyncOptions --sparse keeps it on.
+  bool sparse = true;
 };
 
 // What ParsePullFlags found: the options, or that --help was asked for.

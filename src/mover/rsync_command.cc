@@ -26,6 +26,12 @@ bool IsTransferOnlyOption(std::string_view option) {
          option == "--no-whole-file";
 }
 
+bool UserAsksForSparse(const PullOptions& o) {
+  return std::any_of(o.rsync_options.begin(), o.rsync_options.end(), [](const std::string& option) {
+    return option == "-S" || option == "--sparse";
+  });
+}
+
 std::string DestinationDir(const PullOptions& o) {
   return o.dest.ends_with('/') ? o.dest : o.dest + "/";
 }
@@ -33,8 +39,8 @@ std::string DestinationDir(const PullOptions& o) {
 // Archive mode, the attributes we keep, and the filters that keep our own
 // scratch directories out of the transfer and away from --delete.
 std::vector<std::string> CommonArgv(const PullOptions& o, DestinationSupport support) {
-  std::vector<std::string> argv = {o.rsync_program, "--archive", "--hard-links", "--numeric-ids",
-                                   "--sparse"};
+  std::vector<std::string> argv = {o.rsync_program, "--archive", "--hard-links", "--numeric-ids"};
+  if (o.sparse || UserAsksForSparse(o)) argv.emplace_back("--sparse");
   if (support.acls) argv.emplace_back("--acls");
   if (support.xattrs) argv.emplace_back("--xattrs");
   // Compare modification times to the nanosecond, not the second: with the

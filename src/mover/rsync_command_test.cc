@@ -113,6 +113,17 @@ TEST(RsyncCommandTest, AclsAndXattrsOnlyWhenTheDestinationKeepsThem) {
   EXPECT_THAT(with, Contains("--xattrs"));
 }
 
+TEST(RsyncCommandTest, HolesAreKeptUnlessTheSourceHasNone) {
+  PullOptions o = Options();
+  EXPECT_THAT(BuildTransferArgv(o, {}), Contains("--sparse"));
+  o.sparse = false;  // the source's digest counted no sparse file
+  EXPECT_THAT(BuildTransferArgv(o, {}), Not(Contains("--sparse")));
+  o.rsync_options = {"-S"};  // asked for: kept, once
+  const std::vector<std::string> argv = BuildTransferArgv(o, {});
+  EXPECT_EQ(std::count(argv.begin(), argv.end(), "--sparse"), 1);
+  EXPECT_THAT(argv, Not(Contains("-S")));
+}
+
 TEST(RsyncCommandTest, UserOptionsAfterOursWithoutRepeats) {
   PullOptions o = Options();
   o.bwlimit_kib = 100;

@@ -52,6 +52,16 @@ Result<TreeDigest> ParseSourceDigestAnswer(std::string_view answer) {
     }
     *field = it->get<std::int64_t>();
   }
+  // Optional: an agent that does not count sparse files leaves rsync's hole
+  // handling on.
+  const auto sparse = json.find("sparseFiles");
+  if (sparse == json.end()) {
+    digest.sparse_files = -1;
+  } else if (sparse->is_number_integer() && sparse->get<std::int64_t>() >= 0) {
+    digest.sparse_files = sparse->get<std::int64_t>();
+  } else {
+    return bad("has no valid \"sparseFiles\"");
+  }
   return digest;
 }
 

@@ -29,7 +29,8 @@ namespace drs::mover {
 std::string TransferContext(const PullOptions& o);
 
 // The agent's answer, one JSON line: {"digest": "sha256:...", "entries": N,
-// "files": N, "bytes": N}. Invalid for anything else.
+// "files": N, "bytes": N, "sparseFiles": N}; sparse_files is -1 (unknown)
+// when the agent did not count them. Invalid for anything else.
 Result<TreeDigest> ParseSourceDigestAnswer(std::string_view answer);
 
 // Asks the agent for the source volume's digest over ssh, with the same

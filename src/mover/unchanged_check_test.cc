@@ -10,13 +10,19 @@ namespace {
 const std::string kDigest = "sha256:" + std::string(64, 'c');
 
 TEST(UnchangedCheckTest, ParsesTheAgentsAnswer) {
-  auto d = ParseSourceDigestAnswer(R"({"digest":")" + kDigest +
-                                   R"(","entries":12,"files":9,"bytes":4096})" + "\n");
+  auto d =
+      ParseSourceDigestAnswer(R"({"digest":")" + kDigest +
+                              R"(","entries":12,"files":9,"bytes":4096,"sparseFiles":2})" + "\n");
   ASSERT_TRUE(d.ok()) << d.error();
   EXPECT_EQ(d->value, kDigest);
   EXPECT_EQ(d->entries, 12);
   EXPECT_EQ(d->files, 9);
   EXPECT_EQ(d->bytes, 4096);
+  EXPECT_EQ(d->sparse_files, 2);
+  auto older =
+      ParseSourceDigestAnswer(R"({"digest":")" + kDigest + R"(","entries":1,"files":1,"bytes":1})");
+  ASSERT_TRUE(older.ok()) << older.error();
+  EXPECT_EQ(older->sparse_files, -1) << "unknown: holes stay handled";
 }
 
 TEST(UnchangedCheckTest, RefusesAnythingElse) {
@@ -27,6 +33,7 @@ TEST(UnchangedCheckTest, RefusesAnythingElse) {
            R"({"digest":")" + kDigest + R"(","entries":-1,"files":1,"bytes":1})",
            R"({"digest":")" + kDigest + R"(","entries":1,"files":1})",
            R"({"digest":")" + kDigest + R"(","entries":"1","files":1,"bytes":1})",
+           R"({"digest":")" + kDigest + R"(","entries":1,"files":1,"bytes":1,"sparseFiles":-2})",
        }) {
     auto d = ParseSourceDigestAnswer(answer);
     ASSERT_FALSE(d.ok()) << answer;

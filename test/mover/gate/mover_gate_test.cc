@@ -3,6 +3,8 @@
 // it. Proves that the transfer and both verification passes send commands
 // the gate's allow-list accepts, and that a refusal comes back terminal.
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -142,6 +144,25 @@ TEST_F(MoverGateTest, SkipsAnUnchangedVolumeAndCopiesAnyChange) {
   EXPECT_TRUE(seventh.unchanged);
   EXPECT_TRUE(Eventually(
       [&] { return AgentLog().find("tree digest of pvc/shop/data/") != std::string::npos; }));
+}
+
+TEST_F(MoverGateTest, HolesAreKeptWhenTheSourceHasThem) {
+  // The digest counts sparse files; only then does rsync handle holes, and
+  // a sparse source file must stay sparse in the copy.
+  {
+    std::ofstream hole(VolumeDir("shop") + "/disk.img", std::ios::binary);
+    hole.seekp(64 << 20);
+    hole << "end";
+  }
+  StartAgent();
+  PullOptions o = Options("pvc/shop/data/");
+  o.skip_unchanged = true;
+  const PullResult r = RunPull(o, {});
+  ASSERT_TRUE(r.succeeded) << r.reason;
+  struct stat st {};
+  ASSERT_EQ(::stat(Path("dest/disk.img").c_str(), &st), 0);
+  EXPECT_EQ(st.st_size, (64 << 20) + 3);
+  EXPECT_LT(st.st_blocks * 512, 1 << 20) << "the hole was written out";
 }
 
 TEST_F(MoverGateTest, WithoutASourceDigestTheTransferRunsInFull) {
