@@ -19,6 +19,7 @@
 #include "mover/rsync_pass.h"
 #include "mover/rsync_verification.h"
 #include "mover/shared_ssh_connection.h"
+#include "mover/ssh_command.h"
 #include "mover/unchanged_check.h"
 
 namespace drs::mover {
@@ -209,6 +210,15 @@ void LogOutcome(const PullOptions& o, const PullResult& r) {
   }
 }
 
+// How long the shared connection may take to come up: ssh's own connect
+// timeout and a little, within what is left of the pull's.
+std::chrono::milliseconds SharedConnectionTimeout(const PullOptions& o,
+                                                  Steady::time_point started) {
+  const std::chrono::milliseconds ssh_limit = std::chrono::seconds(kSshConnectTimeoutSeconds + 5);
+  const std::chrono::milliseconds left = Remaining(o, started);
+  return left > std::chrono::milliseconds::zero() ? std::min(left, ssh_limit) : ssh_limit;
+}
+
 // What the unchanged check found before the transfer.
 struct PreTransferDigests {
   std::optional<TreeDigest> source;  // empty when the agent gave none
@@ -309,17 +319,22 @@ void RecordDigests(const PullOptions& o, const TreeDigest& source,
 
 PullResult RunPull(const PullOptions& options, std::stop_token stop, const PullHooks& hooks) {
   const auto started = Steady::now();
-  const SharedSshConnection shared(options.ssh_program);
   PullOptions o = options;
-  o.ssh_control_path = shared.path();
   PullResult r;
   r.verification.mode = o.verification;
   Status ready = CheckDestination(o.dest);
   if (ready.ok()) ready = CheckKeyFiles(o);
+  std::optional<SharedSshConnection> shared;
   if (!ready.ok()) {
     r.reason = ready.error().message();
     r.retryable = false;
   } else {
+    shared.emplace(SshTarget{.ssh_program = o.ssh_program,
+                             .port = o.port,
+                             .identity_file = o.identity_file,
+                             .known_hosts_file = o.known_hosts_file},
+                   o.user, o.host, RsyncEnvironment(), SharedConnectionTimeout(o, started), stop);
+    o.ssh_control_path = shared->path();
     const PreTransferDigests pre =
         o.skip_unchanged ? CheckUnchanged(o, stop, started) : PreTransferDigests{};
     if (pre.unchanged) MarkUnchanged(o, *pre.source, r);

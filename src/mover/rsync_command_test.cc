@@ -57,13 +57,12 @@ TEST(SshCommandTest, PinsTheHostKeyAndOffersOnlyTheKey) {
 
 TEST(SshCommandTest, SharesTheConnectionOnlyWhenGivenASocket) {
   const SshTarget alone{.port = 2222, .identity_file = "/k/id", .known_hosts_file = "/k/kh"};
-  EXPECT_THAT(BuildSshArgv(alone), Not(Contains("ControlMaster=auto")));
+  EXPECT_THAT(BuildSshArgv(alone), Not(Contains("ControlMaster=no")));
   SshTarget shared = alone;
   shared.control_path = "/tmp/dr-syncer-ssh-x/control";
   const std::vector<std::string> argv = BuildSshArgv(shared);
-  EXPECT_THAT(argv, Contains("ControlMaster=auto"));
+  EXPECT_THAT(argv, Contains("ControlMaster=no"));
   EXPECT_THAT(argv, Contains("ControlPath=/tmp/dr-syncer-ssh-x/control"));
-  EXPECT_THAT(argv, Contains("ControlPersist=30"));
   // The transfer's ssh joins the pull's connection.
   PullOptions o = Options();
   o.ssh_control_path = shared.control_path;

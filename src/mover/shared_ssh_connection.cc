@@ -3,8 +3,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdlib>
+#include <thread>
 
 #include "base/logging.h"
 #include "base/subprocess.h"
@@ -12,6 +12,7 @@
 namespace drs::mover {
 namespace {
 
+constexpr auto kPoll = std::chrono::milliseconds(5);
 constexpr auto kExitTimeout = std::chrono::seconds(5);
 
 std::string TempBase() {
@@ -19,34 +20,62 @@ std::string TempBase() {
   return base != nullptr && *base == '/' ? base : "/tmp";
 }
 
+bool IsSocket(const std::string& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
 }  // namespace
 
-SharedSshConnection::SharedSshConnection(std::string ssh_program)
-    : ssh_program_(std::move(ssh_program)) {
+SharedSshConnection::SharedSshConnection(SshTarget target, const std::string& user,
+                                         const std::string& host,
+                                         const std::vector<std::string>& envp,
+                                         std::chrono::milliseconds timeout,
+                                         const std::stop_token& stop)
+    : ssh_program_(target.ssh_program) {
   std::string pattern = TempBase() + "/dr-syncer-ssh-XXXXXX";
   if (::mkdtemp(pattern.data()) == nullptr) return;  // mkdtemp makes it 0700
   dir_ = pattern;
-  path_ = dir_ + "/control";
+  const std::string socket = dir_ + "/control";
+  target.control_path.clear();  // the master's own options: it is the master
+  std::vector<std::string> argv = BuildSshArgv(target);
+  argv.insert(argv.end(), {"-M", "-N", "-o", "ControlPath=" + socket, "-l", user, host});
+  auto master = ChildProcess::Spawn({.argv = argv, .envp = envp});
+  if (!master.ok()) return;
+  master_.emplace(std::move(master).value());
+  // The socket appears once the master is authenticated.
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!IsSocket(socket)) {
+    if (master_->TryReap() || stop.stop_requested() ||
+        std::chrono::steady_clock::now() >= deadline) {
+      return;  // the destructor ends the master if it still runs
+    }
+    std::this_thread::sleep_for(kPoll);  // polling for the socket, with a deadline
+  }
+  path_ = socket;
 }
 
 SharedSshConnection::~SharedSshConnection() {
-  if (dir_.empty()) return;
-  struct stat st {};
-  if (::lstat(path_.c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) {
-    // The host name is required by the syntax and unused with -O.
-    auto exited = RunProcess({.argv = {ssh_program_, "-F", "/dev/null", "-o",
-                                       "ControlPath=" + path_, "-O", "exit", "agent"},
-                              .timeout = kExitTimeout},
-                             {});
-    if (!exited.ok() || !exited->Succeeded()) {
-      static const auto log = GetLogger("mover");
-      log->warn(Fields("cannot close the shared ssh connection; it ends by itself when idle",
-                       {{"socket", path_},
-                        {"error", exited.ok() ? exited->stderr_data : exited.error().message()}}));
+  if (master_.has_value() && !master_->reaped()) {
+    if (IsSocket(dir_ + "/control")) {
+      // The host name is required by the syntax and unused with -O.
+      [[maybe_unused]] auto asked =
+          RunProcess({.argv = {ssh_program_, "-F", "/dev/null", "-o",
+                               "ControlPath=" + dir_ + "/control", "-O", "exit", "agent"},
+                      .timeout = kExitTimeout},
+                     {});
     }
-    ::unlink(path_.c_str());
+    const auto deadline = std::chrono::steady_clock::now() + kExitTimeout;
+    while (!master_->TryReap() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(kPoll);  // polling its exit, with a deadline
+    }
+    if (!master_->reaped()) master_->KillAndReap();
   }
-  ::rmdir(dir_.c_str());
+  master_.reset();
+  if (!dir_.empty()) {
+    ::unlink((dir_ + "/control").c_str());
+    ::rmdir(dir_.c_str());
+  }
 }
 
 }  // namespace drs::mover

@@ -1,8 +1,7 @@
 #include "mover/shared_ssh_connection.h"
 
-#include <sys/stat.h>
-
 #include <filesystem>
+#include <stop_token>
 
 #include <gtest/gtest.h>
 
@@ -11,19 +10,34 @@ namespace {
 
 namespace fs = std::filesystem;
 
-TEST(SharedSshConnectionTest, PrivateDirectoryThatGoesAway) {
-  std::string dir;
+// Sharing through a real master is tested through the real agent
+// (test/mover/gate); here, what happens when there is none.
+TEST(SharedSshConnectionTest, NoMasterMeansNoSharingAndNothingLeftBehind) {
+  std::stop_source never;
+  const auto start = std::chrono::steady_clock::now();
   {
-    const SharedSshConnection shared("ssh");
-    ASSERT_FALSE(shared.path().empty());
-    dir = fs::path(shared.path()).parent_path().string();
-    struct stat st {};
-    ASSERT_EQ(::stat(dir.c_str(), &st), 0);
-    EXPECT_TRUE(S_ISDIR(st.st_mode));
-    EXPECT_EQ(st.st_mode & 0777, 0700) << "others could open sessions with the mover's key";
-    EXPECT_FALSE(fs::exists(shared.path())) << "no connection until ssh makes one";
+    // A port nothing listens on: the master exits, the socket never comes.
+    const SharedSshConnection shared(
+        SshTarget{.port = 1, .identity_file = "/nonexistent", .known_hosts_file = "/dev/null"},
+        "root", "127.0.0.1", {"PATH=/usr/bin:/bin"}, std::chrono::seconds(20), never.get_token());
+    EXPECT_TRUE(shared.path().empty());
   }
-  EXPECT_FALSE(fs::exists(dir));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(15))
+      << "waited out the timeout instead of noticing the master exit";
+  for (const auto& entry :
+       fs::directory_iterator(std::getenv("TMPDIR") != nullptr ? std::getenv("TMPDIR") : "/tmp")) {
+    EXPECT_EQ(entry.path().filename().string().find("dr-syncer-ssh-"), std::string::npos)
+        << entry.path() << " was left behind";
+  }
+}
+
+TEST(SharedSshConnectionTest, AStopEndsTheWait) {
+  std::stop_source stop;
+  stop.request_stop();
+  const SharedSshConnection shared(
+      SshTarget{.port = 1, .identity_file = "/nonexistent", .known_hosts_file = "/dev/null"},
+      "root", "192.0.2.1", {"PATH=/usr/bin:/bin"}, std::chrono::seconds(20), stop.get_token());
+  EXPECT_TRUE(shared.path().empty());
 }
 
 }  // namespace

@@ -1,7 +1,5 @@
 #include "mover/ssh_command.h"
 
-#include "mover/shared_ssh_connection.h"
-
 namespace drs::mover {
 namespace {
 
@@ -50,9 +48,10 @@ std::vector<std::string> BuildSshArgv(const SshTarget& t) {
       "LogLevel=ERROR",
   };
   if (!t.control_path.empty()) {
+    // Join the pull's shared connection; without its socket (the master
+    // failed or ended) ssh connects on its own.
     for (const std::string& option :
-         {std::string("ControlMaster=auto"), Option("ControlPath", ConfigValue(t.control_path)),
-          Option("ControlPersist", std::to_string(kSshControlPersistSeconds))}) {
+         {std::string("ControlMaster=no"), Option("ControlPath", ConfigValue(t.control_path))}) {
       argv.emplace_back("-o");
       argv.push_back(option);
     }

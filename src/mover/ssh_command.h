@@ -18,8 +18,8 @@ struct SshTarget {
   std::int64_t port = 22;
   std::string identity_file;
   std::string known_hosts_file;
-  // A SharedSshConnection's socket: sessions share one connection. Empty =
-  // each ssh connects on its own.
+  // A SharedSshConnection's socket: the session runs over that connection.
+  // Empty = this ssh connects on its own.
   std::string control_path;
 };
 

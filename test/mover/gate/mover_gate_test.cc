@@ -4,8 +4,10 @@
 // the gate's allow-list accepts, and that a refusal comes back terminal.
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
+#include <iostream>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -73,6 +75,26 @@ PullOptions WithPrevious(PullOptions o, const PullResult& last) {
   return o;
 }
 
+// Processes alive or unreaped (zombies) that are a pull's background ssh:
+// their command line is "ssh: <control socket> [mux]".
+int SharedSshProcesses() {
+  int n = 0;
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const std::string status = Read(entry.path().string() + "/status");
+    const std::string cmdline = Read(entry.path().string() + "/cmdline");
+    const bool zombie_child =
+        status.find("State:\tZ") != std::string::npos &&
+        status.find("PPid:\t" + std::to_string(::getpid()) + "\n") != std::string::npos;
+    if (cmdline.find("dr-syncer-ssh-") != std::string::npos || zombie_child) {
+      ++n;
+      std::cerr << "leftover: " << name << " " << cmdline << "\n" << status.substr(0, 200) << "\n";
+    }
+  }
+  return n;
+}
+
 std::size_t CountOf(const std::string& text, const std::string& what) {
   std::size_t n = 0;
   for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
@@ -92,6 +114,8 @@ TEST_F(MoverGateTest, SkipsAnUnchangedVolumeAndCopiesAnyChange) {
   // The digest and the transfer shared one connection: one login.
   ASSERT_TRUE(Eventually([&] { return CountOf(AgentLog(), kLogin) > logins_before; }));
   EXPECT_EQ(CountOf(AgentLog(), kLogin), logins_before + 1);
+  // ...which ended with the pull, its background ssh reaped, not left over.
+  EXPECT_EQ(SharedSshProcesses(), 0);
   EXPECT_FALSE(first.unchanged);
   EXPECT_GT(first.stats.files_transferred, 0);
   ASSERT_TRUE(IsTreeDigestValue(first.source_digest)) << first.source_digest;
