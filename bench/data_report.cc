@@ -186,8 +186,10 @@ void PrintSteps(const Report& report, const std::vector<DataSetRuns>& sets) {
         {"pull process: `pull` without `--skip-unchanged` ÷ the mover's command run "
          "directly",
          Side::kOursNoSkip, Side::kOptsAgent});
-    steps.push_back({"skipping unchanged volumes: `pull` ÷ the same without `--skip-unchanged`",
-                     Side::kOurs, Side::kOursNoSkip});
+    steps.push_back(
+        {"tree digest (the unchanged check, and no `--sparse` for a source "
+         "without sparse files): `pull` ÷ the same without `--skip-unchanged`",
+         Side::kOurs, Side::kOursNoSkip});
   } else {
     steps.push_back(
         {"pull process: `pull` ÷ the mover's command run directly", Side::kOurs, Side::kOptsAgent});

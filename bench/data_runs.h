@@ -7,13 +7,17 @@
 //
 // The sides, all pulling the same volume directory into the same
 // destination:
-//   ours        `dr-syncer-agent pull` through the agent (sshd, gate, Landlock)
+//   ours        `dr-syncer-agent pull --skip-unchanged` through the agent (sshd,
+//               gate, Landlock), as the controller runs it; its re-sync gets
+//               the initial copy's digests
+//   ours-noskip the same pull without --skip-unchanged: no tree digest, so
+//               rsync compares every file and keeps --sparse
 //   baseline    `rsync -a -e "ssh -i KEY -p PORT -o StrictHostKeyChecking=yes
 //               -o UserKnownHostsFile=..."` through the plain sshd
 //   opts-noax   the mover's own rsync command line (mover::BuildTransferArgv:
-//               -HS --numeric-ids, --modify-window=-1, --delete,
-//               --delay-updates, partial and temp dirs, --stats, progress,
-//               its ssh options) without ACLs and xattrs, through the plain
+//               -HS --numeric-ids, --modify-window=-1, --delete, partial
+//               and temp dirs, --stats, its ssh options) without ACLs and
+//               xattrs, through the plain
 //               sshd, from the volume's absolute path
 //   opts        the same with -A -X, as the pull runs it on a destination
 //               that keeps them
@@ -21,9 +25,10 @@
 //               process around it
 // so that opts-noax ÷ baseline is what the rsync options cost apart from
 // ACLs and xattrs, opts ÷ opts-noax what -A -X cost, opts-agent ÷ opts what
-// the agent's side costs (its sshd settings, the gate, Landlock), and ours ÷
-// opts-agent what the pull process adds (its destination checks and temp
-// dir, reading rsync's output).
+// the agent's side costs (its sshd settings, the gate, Landlock),
+// ours-noskip ÷ opts-agent what the pull process adds (its destination
+// checks and temp dir, the shared ssh connection, reading rsync's output),
+// and ours ÷ ours-noskip what the tree digest costs or saves.
 //
 // Thread-safety: not thread-safe; the driver's main thread runs one at a time.
 
