@@ -28,8 +28,9 @@ sent 20,005,170 bytes  received 76 bytes  40,010,492.00 bytes/sec
 total size is 20,000,008  speedup is 1.00
 )";
 
-// The same rsync with --no-human-readable, as the mover runs it, on a pull
-// that deleted a file; progress2 lines ('\r'-separated) come first.
+// The same rsync with --no-human-readable on a pull that deleted a file,
+// with --info=progress2 lines ('\r'-separated) first: the mover no longer
+// asks for them, but a user's rsync options could, and the parser skips them.
 constexpr std::string_view kUpdateWithProgress =
     "\r              3   0%    0.00kB/s    0:00:00  \r"
     "       20000003 100%    7.97MB/s    0:00:02 (xfr#2, to-chk=0/4)\n"
