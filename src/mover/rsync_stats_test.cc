@@ -29,8 +29,8 @@ total size is 20,000,008  speedup is 1.00
 )";
 
 // The same rsync with --no-human-readable on a pull that deleted a file,
-// with --info=progress2 lines ('\r'-separated) first: the mover no longer
-// asks for them, but a user's rsync options could, and the parser skips them.
+// with --info=progress2 lines ('\r'-separated) first. The mover no longer
+// asks for them; the parser still finds the block after such output.
 constexpr std::string_view kUpdateWithProgress =
     "\r              3   0%    0.00kB/s    0:00:00  \r"
     "       20000003 100%    7.97MB/s    0:00:02 (xfr#2, to-chk=0/4)\n"
