@@ -335,8 +335,11 @@ PullResult RunPull(const PullOptions& options, std::stop_token stop, const PullH
                              .known_hosts_file = o.known_hosts_file},
                    o.user, o.host, RsyncEnvironment(), SharedConnectionTimeout(o, started), stop);
     o.ssh_control_path = shared->path();
+    // Without a connection the transfer runs at once and reports why: a
+    // digest request first would only wait out the same failure again.
+    const bool check_unchanged = o.skip_unchanged && !shared->failed();
     const PreTransferDigests pre =
-        o.skip_unchanged ? CheckUnchanged(o, stop, started) : PreTransferDigests{};
+        check_unchanged ? CheckUnchanged(o, stop, started) : PreTransferDigests{};
     if (pre.unchanged) MarkUnchanged(o, *pre.source, r);
     // Nothing to keep sparse: spare rsync its per-KiB hole writes.
     if (pre.source.has_value() && pre.source->sparse_files == 0) o.sparse = false;

@@ -48,6 +48,7 @@ SharedSshConnection::SharedSshConnection(SshTarget target, const std::string& us
   while (!IsSocket(socket)) {
     if (master_->TryReap() || stop.stop_requested() ||
         std::chrono::steady_clock::now() >= deadline) {
+      failed_ = true;
       return;  // the destructor ends the master if it still runs
     }
     std::this_thread::sleep_for(kPoll);  // polling for the socket, with a deadline

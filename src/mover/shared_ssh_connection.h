@@ -41,12 +41,17 @@ class SharedSshConnection {
 
   // The control socket, for SshTarget::control_path; empty = not shared.
   const std::string& path() const { return path_; }
+  // The master was started but did not come up (it exited: a refused key,
+  // a wrong host key, no route; or the wait ended). Sessions would most
+  // likely fail the same way.
+  bool failed() const { return failed_; }
 
  private:
   std::string ssh_program_;
   std::string dir_;
   std::string path_;
   std::optional<ChildProcess> master_;
+  bool failed_ = false;
 };
 
 }  // namespace drs::mover

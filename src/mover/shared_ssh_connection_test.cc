@@ -21,6 +21,7 @@ TEST(SharedSshConnectionTest, NoMasterMeansNoSharingAndNothingLeftBehind) {
         SshTarget{.port = 1, .identity_file = "/nonexistent", .known_hosts_file = "/dev/null"},
         "root", "127.0.0.1", {"PATH=/usr/bin:/bin"}, std::chrono::seconds(20), never.get_token());
     EXPECT_TRUE(shared.path().empty());
+    EXPECT_TRUE(shared.failed());
   }
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(15))
       << "waited out the timeout instead of noticing the master exit";
@@ -38,6 +39,7 @@ TEST(SharedSshConnectionTest, AStopEndsTheWait) {
       SshTarget{.port = 1, .identity_file = "/nonexistent", .known_hosts_file = "/dev/null"},
       "root", "192.0.2.1", {"PATH=/usr/bin:/bin"}, std::chrono::seconds(20), stop.get_token());
   EXPECT_TRUE(shared.path().empty());
+  EXPECT_TRUE(shared.failed());
 }
 
 }  // namespace
