@@ -73,6 +73,7 @@ void ReadStatus(ObjectReader& r, RemoteClusterStatus& out) {
     AgentCounts counts;
     agents.Int32("desired", counts.desired);
     agents.Int32("ready", counts.ready);
+    agents.Int32("reachable", counts.reachable);
     out.agents = counts;
   }
   r.String("lastHandledKeyRotation", out.last_handled_key_rotation);
@@ -151,6 +152,7 @@ json ToJson(const RemoteClusterStatus& status) {
   if (status.agents) {
     out["agents"] = {{"desired", status.agents->desired},
                      {"ready", status.agents->ready},
+                     {"reachable", status.agents->reachable},
                      {"summary", std::to_string(status.agents->ready) + "/" +
                                      std::to_string(status.agents->desired)}};
   }

@@ -100,6 +100,9 @@ struct RemoteClusterSpec {
 struct AgentCounts {
   std::int32_t desired = 0;
   std::int32_t ready = 0;
+  // Ready agents that answered the controller's ssh health check
+  // (dr-syncer-health with the cluster's controller key).
+  std::int32_t reachable = 0;
   friend bool operator==(const AgentCounts&, const AgentCounts&) = default;
 };
 

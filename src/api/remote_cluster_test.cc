@@ -224,7 +224,7 @@ TEST(RemoteClusterTest, StatusRoundTripsAndSummarizesAgents) {
   status.observed_generation = 3;
   status.server_version = "v1.36.3";
   status.last_probe_time = ParseRfc3339("2026-01-01T10:00:00Z").value();
-  status.agents = AgentCounts{.desired = 3, .ready = 2};
+  status.agents = AgentCounts{.desired = 3, .ready = 2, .reachable = 1};
   status.message = "2 of 3 agents ready";
   status.last_handled_key_rotation = "leak-2026-01-01";
   status.last_key_rotation_time = ParseRfc3339("2026-01-01T09:00:00Z").value();
@@ -234,7 +234,8 @@ TEST(RemoteClusterTest, StatusRoundTripsAndSummarizesAgents) {
                                      .reason = "Reachable"},
                            ParseRfc3339("2026-01-01T09:00:00Z").value()));
   const json j = ToJson(status);
-  EXPECT_EQ(j.at("agents"), json::parse(R"({"desired": 3, "ready": 2, "summary": "2/3"})"));
+  EXPECT_EQ(j.at("agents"),
+            json::parse(R"({"desired": 3, "ready": 2, "reachable": 1, "summary": "2/3"})"));
   EXPECT_EQ(j.at("lastProbeTime"), "2026-01-01T10:00:00Z");
   EXPECT_EQ(j.at("lastHandledKeyRotation"), "leak-2026-01-01");
   EXPECT_EQ(j.at("lastKeyRotationTime"), "2026-01-01T09:00:00Z");

@@ -73,6 +73,9 @@ TEST_F(DataSyncE2eTest, ClaimDataArrivesAndTheSecondRunCopiesOnlyChanges) {
   ASSERT_TRUE(rc.ok());
   EXPECT_EQ((*rc)["status"]["agents"]["desired"], 2);
   EXPECT_EQ((*rc)["status"]["agents"]["ready"], 2);
+  // AgentsReady is True only once every ready agent answered the
+  // controller's ssh health check (dr-syncer-health, the controller key).
+  EXPECT_EQ((*rc)["status"]["agents"]["reachable"], 2) << RemoteClusterStatus("src");
 
   // The data: small files, a larger one, nesting, an empty directory, a
   // symlink, modes, a name that is not ASCII.

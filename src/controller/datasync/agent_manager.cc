@@ -176,6 +176,7 @@ Status AgentManager::Reconcile(const api::RemoteCluster& rc, kubeclient::Dynamic
   if (rc.spec.pvc_sync.enabled) {
     if (remote != nullptr) {
       ApplyAgentStatus(status, Ensure(rc, *remote, stop), rc.metadata.generation, clock_.WallNow());
+      CheckAgents(rc, *remote, status, stop);
     }
     return OkStatus();
   }
@@ -224,7 +225,47 @@ Status AgentManager::Remove(const api::RemoteCluster& rc, kubeclient::DynamicCli
   DRS_RETURN_IF_ERROR(keys_.Delete(HostHolder(rc, key_ns), stop));
   DRS_RETURN_IF_ERROR(keys_.Delete(ControllerHolder(rc, key_ns), stop));
   ForgetApplied(Id(rc));
+  health_.Forget(Id(rc));
   return OkStatus();
+}
+
+void AgentManager::CheckAgents(const api::RemoteCluster& rc, kubeclient::DynamicClient& remote,
+                               api::RemoteClusterStatus& status, std::stop_token stop) {
+  const auto failed = [&](const Error& error) {
+    GetLogger("datasync")
+        ->warn(Fields("agent health check failed",
+                      {{"remotecluster", Id(rc)}, {"error", error.ToString()}}));
+    ApplyAgentCheckError(status, error.ToString(), rc.metadata.generation, clock_.WallNow());
+  };
+  auto pods = remote.ListAll(kPodsResource, std::string(kAgentNamespace),
+                             {.label_selector = AgentPodSelector()}, stop);
+  if (!pods.ok()) return failed(pods.error().WithContext("listing the agent pods"));
+  const std::vector<AgentTarget> targets = ReadyAgentTargets(pods->items);
+  if (targets.empty()) {
+    status.agents->reachable = 0;
+    return;
+  }
+  auto controller = keys_.Load(ControllerHolder(rc, keys_.controller_namespace()), stop);
+  if (!controller.ok()) return failed(controller.error());
+  auto host_keys = HostKeys(Id(rc), stop);
+  if (!host_keys.ok()) return failed(host_keys.error());
+  HealthProbeSettings settings{.port = rc.spec.pvc_sync.agent.ssh_port,
+                               .host_keys = std::move(host_keys).value()};
+  const auto now = clock_.WallNow();
+  const auto& ring = controller->ring.keys;
+  for (auto it = ring.rbegin(); it != ring.rend(); ++it) {  // newest first
+    if (it->Live(now)) settings.keys.push_back(&it->private_key);
+  }
+  const auto results = health_.Check(Id(rc), targets, settings, rc.spec.probe_interval, stop);
+  for (const AgentHealth& r : results) {
+    if (!r.ok) {
+      GetLogger("datasync")
+          ->debug(
+              Fields("agent did not answer the health check",
+                     {{"remotecluster", Id(rc)}, {"node", r.target.node}, {"reason", r.reason}}));
+    }
+  }
+  ApplyAgentReachability(status, results, rc.metadata.generation, now);
 }
 
 }  // namespace drs::controller::datasync

@@ -4,7 +4,9 @@
 // rings (rotated on keyRotationInterval), applies the agent Namespace,
 // ServiceAccount, Secrets and DaemonSet with server-side apply (field manager
 // dr-syncer), publishes access.json, reads the DaemonSet back for status,
-// and removes it all when PVC sync is turned off or the RemoteCluster goes.
+// checks every ready agent over ssh with the controller key (at most once
+// per probeInterval), and removes it all when PVC sync is turned off or the
+// RemoteCluster goes.
 //
 // Applies are skipped while the desired object is unchanged since the last
 // successful apply (an in-memory hash, refreshed every kReapplyInterval so a
@@ -29,6 +31,7 @@
 #include <string>
 
 #include "api/remote_cluster.h"
+#include "controller/datasync/agent_health_probe.h"
 #include "controller/datasync/agent_manifests.h"
 #include "controller/datasync/agent_status.h"
 #include "controller/datasync/key_store.h"
@@ -113,6 +116,10 @@ class AgentManager {
                         std::stop_token stop);
   Status Deploy(const api::RemoteCluster& rc, kubeclient::DynamicClient& remote,
                 std::stop_token stop);
+  // Checks every ready agent over ssh with the controller key
+  // (agent_health_probe.h) and reports it in `status`.
+  void CheckAgents(const api::RemoteCluster& rc, kubeclient::DynamicClient& remote,
+                   api::RemoteClusterStatus& status, std::stop_token stop);
   std::mutex& PublishMutex(const std::string& remote_cluster);
   void ForgetApplied(const std::string& remote_cluster);
 
@@ -120,6 +127,7 @@ class AgentManager {
   const std::string default_image_;
   const MoverFilter is_live_;
   Clock& clock_;
+  AgentHealthChecker health_{clock_};
   std::mutex mu_;
   std::map<std::string, Applied> applied_;                      // guarded by mu_
   std::map<std::string, std::unique_ptr<std::mutex>> publish_;  // guarded by mu_

@@ -24,7 +24,8 @@ std::string ReadyAgentAddress(const json& agent) {
   return ip.empty() ? StringAt(agent, {"status", "hostIP"}) : ip;
 }
 
-// node -> address of its ready agent.
+}  // namespace
+
 std::map<std::string, std::string> ReadyAgents(const std::vector<json>& agent_pods) {
   std::map<std::string, std::string> out;
   for (const json& a : agent_pods) {
@@ -34,8 +35,6 @@ std::map<std::string, std::string> ReadyAgents(const std::vector<json>& agent_po
   }
   return out;
 }
-
-}  // namespace
 
 bool PodMountsClaim(const json& pod, std::string_view claim) {
   for (const json& v : ArrayAt(pod, {"spec", "volumes"})) {

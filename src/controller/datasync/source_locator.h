@@ -7,6 +7,7 @@
 //
 // Thread-safety: pure functions.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,10 @@ bool PodMountsClaim(const nlohmann::json& pod, std::string_view claim);
 bool PodRunning(const nlohmann::json& pod);
 // Its Ready condition is True.
 bool PodReady(const nlohmann::json& pod);
+
+// node -> address of its ready agent (Running and Ready; the pod IP, else
+// the host IP), from the agent DaemonSet's pods.
+std::map<std::string, std::string> ReadyAgents(const std::vector<nlohmann::json>& agent_pods);
 
 // `source_pods`: the pods of the claim's namespace; `agent_pods`: the agent
 // DaemonSet's pods. Nodes are tried in name order; the result is the first
