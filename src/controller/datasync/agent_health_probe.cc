@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <thread>
 
 #include "base/unique_fd.h"
@@ -15,6 +16,10 @@
 
 namespace drs::controller::datasync {
 namespace {
+
+constexpr std::string_view kProbeDirPrefix = "dr-syncer-health-";
+constexpr std::string_view kIdentityName = "id";
+constexpr std::string_view kKnownHostsName = "known_hosts";
 
 std::string TempBase() {
   const char* base = std::getenv("TMPDIR");
@@ -73,7 +78,7 @@ std::string ProbeWithKey(const AgentTarget& target, std::int32_t port, const Sec
 
 Result<HealthProbeFiles> HealthProbeFiles::Create(const SecretBytes& private_key,
                                                   std::string_view known_hosts) {
-  std::string pattern = TempBase() + "/dr-syncer-health-XXXXXX";
+  std::string pattern = TempBase() + "/" + std::string(kProbeDirPrefix) + "XXXXXX";
   if (::mkdtemp(pattern.data()) == nullptr) {  // mkdtemp makes it 0700
     return InternalError("creating a directory for the ssh key: " +
                          std::string(std::strerror(errno)));
@@ -83,6 +88,38 @@ Result<HealthProbeFiles> HealthProbeFiles::Create(const SecretBytes& private_key
   DRS_RETURN_IF_ERROR(WritePrivateFile(paths.identity_file, private_key.reveal()));
   DRS_RETURN_IF_ERROR(WritePrivateFile(paths.known_hosts_file, known_hosts));
   return files;
+}
+
+HealthSshFiles HealthProbeFiles::files() const {
+  return {dir_ + "/" + std::string(kIdentityName), dir_ + "/" + std::string(kKnownHostsName)};
+}
+
+int RemoveStaleProbeDirs(const std::string& base, Clock::WallTime now) {
+  const auto cutoff =
+      std::chrono::duration_cast<std::chrono::seconds>((now - kStaleProbeDirAge).time_since_epoch())
+          .count();
+  int removed = 0;
+  std::error_code ec;  // an unreadable base or entry ends the sweep, never throws
+  for (std::filesystem::directory_iterator it(base, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (!name.starts_with(kProbeDirPrefix)) continue;
+    const std::string dir = it->path().string();
+    struct stat st {};
+    if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::geteuid() ||
+        st.st_mtime >= cutoff) {
+      continue;
+    }
+    ::unlink((dir + "/" + std::string(kIdentityName)).c_str());
+    ::unlink((dir + "/" + std::string(kKnownHostsName)).c_str());
+    if (::rmdir(dir.c_str()) == 0) ++removed;
+  }
+  return removed;
+}
+
+AgentHealthChecker::AgentHealthChecker(Clock& clock, ProcessRunner run)
+    : clock_(clock), run_(std::move(run)) {
+  // The files' times are the real clock's, whatever clock tests inject.
+  RemoveStaleProbeDirs(TempBase(), std::chrono::system_clock::now());
 }
 
 HealthProbeFiles::HealthProbeFiles(HealthProbeFiles&& other) noexcept

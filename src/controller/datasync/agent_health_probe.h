@@ -6,7 +6,9 @@
 // The private key goes to a file of mode 0600 in a fresh mkdtemp (0700)
 // directory, beside a known_hosts file pinning the cluster's live host keys
 // for "[address]:port"; both are removed as soon as ssh exits. The key is
-// never logged or put in a message. ssh gets PATH and LC_ALL only.
+// never logged or put in a message. ssh gets PATH and LC_ALL only. A
+// controller killed mid-probe cannot remove its files: the next one to
+// start removes such leftovers.
 //
 // Keys are tried newest first: after a rotation the agents learn the new
 // public key only when the kubelet refreshes their access.json, so until
@@ -53,12 +55,22 @@ class HealthProbeFiles {
   HealthProbeFiles& operator=(const HealthProbeFiles&) = delete;
 
   const std::string& dir() const { return dir_; }
-  HealthSshFiles files() const { return {dir_ + "/id", dir_ + "/known_hosts"}; }
+  HealthSshFiles files() const;
 
  private:
   explicit HealthProbeFiles(std::string dir) : dir_(std::move(dir)) {}
   std::string dir_;  // empty once moved from
 };
+
+// A probe's directory lives as long as one ssh run (at most
+// kHealthProbeTimeout); one older than this was left by a controller that
+// was killed mid-probe.
+inline constexpr std::chrono::minutes kStaleProbeDirAge{2};
+
+// Removes the probe directories (dr-syncer-health-*, ours by owner, real
+// directories, not symlinks) under `base` last modified before
+// `now - kStaleProbeDirAge`, with the key files in them. Returns how many.
+int RemoveStaleProbeDirs(const std::string& base, Clock::WallTime now);
 
 // How ssh is run; tests substitute it.
 using ProcessRunner = std::function<Result<ProcessResult>(const ProcessSpec&, std::stop_token)>;
@@ -76,9 +88,9 @@ AgentHealth ProbeAgent(const AgentTarget& target, const HealthProbeSettings& set
 
 class AgentHealthChecker {
  public:
-  // REQUIRES: clock outlives the checker.
-  explicit AgentHealthChecker(Clock& clock, ProcessRunner run = RunProcess)
-      : clock_(clock), run_(std::move(run)) {}
+  // REQUIRES: clock outlives the checker. Removes probe directories a
+  // killed predecessor left behind (RemoveStaleProbeDirs).
+  explicit AgentHealthChecker(Clock& clock, ProcessRunner run = RunProcess);
 
   // Checks `targets` of `remote_cluster`, at most kMaxConcurrentHealthProbes
   // at once; an agent checked less than `interval` ago keeps its result.

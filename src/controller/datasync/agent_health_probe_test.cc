@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "base/fake_clock.h"
+#include "base/test_temp_dir.h"
 #include "base/unique_fd.h"
 #include "controller/datasync/sshkeys_minter.h"
 
@@ -240,6 +241,28 @@ TEST_F(AgentHealthProbeTest, CheckerProbesEachAgentOncePerIntervalAtMostFourAtOn
   checker.Forget("ns/src");
   checker.Check("ns/src", targets, settings_, interval, {});
   EXPECT_EQ(calls.load(), 29);
+}
+
+TEST(AgentHealthProbeFilesTest, StaleProbeDirectoriesAreRemovedFreshOnesKept) {
+  test::TempDir base;
+  ASSERT_TRUE(base.ok());
+  const auto make = [&](const std::string& name) {
+    const std::string dir = base.Join(name);
+    fs::create_directory(dir);
+    std::ofstream(dir + "/id") << "key";
+    std::ofstream(dir + "/known_hosts") << "hosts";
+    return dir;
+  };
+  const std::string left = make("dr-syncer-health-left");
+  const std::string other = make("someone-else");
+  const auto now = Clock::WallTime::clock::now();
+  // Fresh: a probe may be running.
+  EXPECT_EQ(RemoveStaleProbeDirs(base.path(), now), 0);
+  EXPECT_TRUE(fs::exists(left));
+  // Three minutes later it is a leftover; other names are never touched.
+  EXPECT_EQ(RemoveStaleProbeDirs(base.path(), now + std::chrono::minutes(3)), 1);
+  EXPECT_FALSE(fs::exists(left));
+  EXPECT_TRUE(fs::exists(other + "/id"));
 }
 
 }  // namespace
